@@ -1,0 +1,18 @@
+//! Field arithmetic for kiln: the BabyBear prime field and its quartic extension.
+//!
+//! * [`BabyBear`]: p = 2^31 − 2^27 + 1 = 15·2^27 + 1, stored in Montgomery form with
+//!   R = 2^32 as one `u32`. Its bytes are those of Plonky3's `BabyBear`, so buffers and
+//!   test vectors move between the two without conversion.
+//! * [`BabyBearExt4`]: F_p[X] / (X^4 − 11), Plonky3's `BinomialExtensionField<BabyBear, 4>`.
+//!
+//! Both implement [`Field`]; the base field also implements [`TwoAdicField`].
+
+mod babybear;
+mod batch;
+mod ext4;
+mod traits;
+
+pub use babybear::{BabyBear, P};
+pub use batch::batch_inverse;
+pub use ext4::BabyBearExt4;
+pub use traits::{ExtensionField, Field, TwoAdicField};
