@@ -1,0 +1,6 @@
+//! Subcommands. Each module has `Args` (clap) and `run(Args) -> Result<(), CliError>`.
+
+pub mod info;
+
+/// An error to print and exit non-zero with.
+pub type CliError = Box<dyn std::error::Error + Send + Sync>;
