@@ -20,7 +20,14 @@ const PTX_ARCH: u32 = 90;
 
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(kiln_cuda)");
-    for var in ["NVCC", "CUDA_HOME", "CUDA_PATH", "KILN_REQUIRE_CUDA", "KILN_CUDA_ARCHS", "PATH"] {
+    for var in [
+        "NVCC",
+        "CUDA_HOME",
+        "CUDA_PATH",
+        "KILN_REQUIRE_CUDA",
+        "KILN_CUDA_ARCHS",
+        "PATH",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     println!("cargo:rerun-if-changed=kernels");
@@ -30,6 +37,10 @@ fn main() {
     let kernels = manifest.join("kernels");
     let api: Vec<PathBuf> = cu_files(&kernels.join("api"));
 
+    if api.is_empty() {
+        println!("cargo:rustc-env=KILN_CUDA_ARCHS=");
+        return;
+    }
     build_emulator(&kernels, &api);
 
     let require = env::var("KILN_REQUIRE_CUDA").is_ok_and(|v| v == "1");
@@ -95,7 +106,11 @@ fn find_nvcc(manifest: &Path) -> Option<PathBuf> {
     }
     candidates.push("/usr/local/cuda/bin/nvcc".into());
     candidates.into_iter().find(|p| {
-        p.is_file() && Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success())
+        p.is_file()
+            && Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
     })
 }
 
@@ -103,7 +118,11 @@ fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
     let archs: Vec<u32> = match env::var("KILN_CUDA_ARCHS") {
         Ok(s) if !s.trim().is_empty() => s
             .split(',')
-            .map(|a| a.trim().parse().unwrap_or_else(|_| panic!("bad KILN_CUDA_ARCHS entry {a:?}")))
+            .map(|a| {
+                a.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("bad KILN_CUDA_ARCHS entry {a:?}"))
+            })
             .collect(),
         _ => DEFAULT_ARCHS.to_vec(),
     };
@@ -113,12 +132,19 @@ fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
     unsafe { env::set_var("NVCC", nvcc) };
 
     let mut build = cc::Build::new();
-    build.cuda(true).cudart("static").include(kernels).flag("-std=c++17").flag("-O3");
+    build
+        .cuda(true)
+        .cudart("static")
+        .include(kernels)
+        .flag("-std=c++17")
+        .flag("-O3");
     build.flag("--expt-relaxed-constexpr").flag("-lineinfo");
     for a in &archs {
         build.flag(format!("-gencode=arch=compute_{a},code=sm_{a}"));
     }
-    build.flag(format!("-gencode=arch=compute_{PTX_ARCH},code=compute_{PTX_ARCH}"));
+    build.flag(format!(
+        "-gencode=arch=compute_{PTX_ARCH},code=compute_{PTX_ARCH}"
+    ));
     for f in api {
         build.file(f);
     }
@@ -127,7 +153,12 @@ fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
     // PyPI wheels put libcudart_static.a in <root>/lib, toolkits in lib64 or
     // targets/<arch>-linux/lib; cc only adds the last.
     let root = nvcc.parent().and_then(Path::parent).unwrap();
-    for dir in ["lib", "lib64", "targets/x86_64-linux/lib", "targets/sbsa-linux/lib"] {
+    for dir in [
+        "lib",
+        "lib64",
+        "targets/x86_64-linux/lib",
+        "targets/sbsa-linux/lib",
+    ] {
         let d = root.join(dir);
         if d.join("libcudart_static.a").exists() {
             println!("cargo:rustc-link-search=native={}", d.display());
@@ -138,6 +169,9 @@ fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
     }
     println!("cargo:rustc-cfg=kiln_cuda");
     let list: Vec<String> = archs.iter().map(|a| format!("sm_{a}")).collect();
-    println!("cargo:rustc-env=KILN_CUDA_ARCHS={},compute_{PTX_ARCH}", list.join(","));
+    println!(
+        "cargo:rustc-env=KILN_CUDA_ARCHS={},compute_{PTX_ARCH}",
+        list.join(",")
+    );
     println!("cargo:rustc-env=KILN_NVCC={}", nvcc.display());
 }

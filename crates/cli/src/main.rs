@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Debug, Parser)]
-#[command(name = "kiln", version, about = "GPU-first proving kernels and STARK prover over BabyBear")]
+#[command(
+    name = "kiln",
+    version,
+    about = "GPU-first proving kernels and STARK prover over BabyBear"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
