@@ -134,6 +134,8 @@ fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
     let mut build = cc::Build::new();
     build
         .cuda(true)
+        // cc would pass -G in dev builds, which makes device code unusably slow.
+        .debug(false)
         .cudart("static")
         .include(kernels)
         .flag("-std=c++17")

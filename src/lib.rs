@@ -1,1 +1,21 @@
-//! placeholder
+//! kiln: GPU-first proving kernels with a CPU reference backend.
+//!
+//! * [`backend`]: the [`Backend`] trait and its implementations — [`CpuBackend`] (rayon,
+//!   the oracle), [`CudaBackend`] (the CUDA kernels, through cudarc) and [`EmuBackend`]
+//!   (the same CUDA kernel source compiled for the host, so kernel logic is tested on
+//!   machines without a GPU).
+//! * [`ntt`]: the batched NTT and coset LDE over BabyBear ([`NttOps`]).
+//!
+//! Matrices are "batches of columns": `batch` columns of `n = 2^log_n` elements stored
+//! column after column, element (row r, column c) at index `c·n + r`. Every NTT and LDE
+//! works on that layout on every backend.
+
+pub mod backend;
+mod error;
+mod ffi;
+pub mod ntt;
+
+pub use backend::{Backend, CpuBackend, CudaBackend, DeviceInfo, Element, EmuBackend};
+pub use error::{Error, Result};
+pub use kiln_field as field;
+pub use ntt::{NttOps, Order};

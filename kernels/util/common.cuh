@@ -3,7 +3,11 @@
 #pragma once
 
 #ifdef KILN_EMULATE
+// Both builds of the kernels are linked into one binary: give the emulated C++ symbols
+// their own namespace so they cannot collide with the CUDA build's host stubs.
+#define kiln kiln_emulated
 #include "util/emu.cuh"
+#define KILN_SYMBOL(name) kiln_emu_##name
 #define KILN_EXPORT(name) extern "C" kiln_status kiln_emu_##name
 #else
 #include <cuda_runtime.h>
@@ -12,6 +16,7 @@
 #define KILN_DYNAMIC_SMEM(T, name) \
     extern __shared__ __align__(16) unsigned char kiln_dynamic_smem_raw[]; \
     T* name = reinterpret_cast<T*>(kiln_dynamic_smem_raw)
+#define KILN_SYMBOL(name) kiln_##name
 #define KILN_EXPORT(name) extern "C" kiln_status kiln_##name
 #endif
 

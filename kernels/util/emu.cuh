@@ -3,8 +3,9 @@
 // kernels a second time that way, into libkiln_emu.a, with exported names prefixed
 // `kiln_emu_`).
 //
-// Model: a launch runs its blocks one after another; each block runs on blockDim.x·y·z
-// host threads, one per CUDA thread; __syncthreads() is a std::barrier over them.
+// Model: a launch runs its blocks one after another; each CUDA thread of a block is a
+// fiber on the calling thread, and __syncthreads() switches to the next fiber until all
+// have reached it.
 // `__shared__` variables become function-local statics, shared by the threads of the
 // block being run, which is correct because blocks never run concurrently. Dynamic
 // shared memory comes from KILN_DYNAMIC_SMEM. Device memory is host memory.
@@ -20,14 +21,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <barrier>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <new>
-#include <thread>
+#include <ucontext.h>
 #include <vector>
 
 #define __global__
@@ -61,19 +61,131 @@ enum cudaMemcpyKind {
     cudaMemcpyDefault = 4
 };
 
+#if defined(__x86_64__)
+// Fiber switch for x86-64 System V: saves the callee-saved registers, MXCSR and the x87
+// control word on the current stack, stores the stack pointer in *save_sp and resumes the
+// fiber whose stack pointer is new_sp. glibc's swapcontext does the same plus a
+// sigprocmask system call, which made it 50 times slower here. Weak, because every
+// kernel file that includes this header emits it.
+extern "C" void kiln_emu_switch(void** save_sp, void* new_sp);
+asm(R"(
+    .text
+    .weak kiln_emu_switch
+    .type kiln_emu_switch, @function
+kiln_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size kiln_emu_switch, .-kiln_emu_switch
+)");
+#define KILN_EMU_FAST_SWITCH 1
+#endif
+
 namespace kiln_emu {
-inline thread_local dim3 thread_idx;
-inline thread_local dim3 block_idx;
+// Each CUDA thread of a block is a fiber on the calling OS thread; a __syncthreads
+// switches back to the scheduler, which resumes every other live fiber up to its own
+// barrier before releasing any: exactly the barrier's semantics, with no OS threads.
+struct Fiber {
+#ifdef KILN_EMU_FAST_SWITCH
+    void* sp = nullptr;
+#else
+    ucontext_t ctx;
+#endif
+    char* stack = nullptr;
+    bool done = false;
+};
+constexpr size_t FIBER_STACK = 256 * 1024;  // untouched pages cost nothing
+
+inline dim3 thread_idx;
+inline dim3 block_idx;
 inline dim3 block_dim;
 inline dim3 grid_dim;
-inline std::barrier<>* block_barrier = nullptr;
 inline std::vector<unsigned char> dynamic_smem;
 // Exchange slots for the emulated warp shuffles, one per thread of the block.
 inline std::vector<uint64_t> shuffle_slots;
+#ifdef KILN_EMU_FAST_SWITCH
+inline void* scheduler_sp = nullptr;
+#else
+inline ucontext_t scheduler;
+#endif
+inline std::vector<Fiber> fibers;
+inline unsigned current = 0;
+inline const std::function<void()>* body_fn = nullptr;
 
 inline unsigned block_threads() { return block_dim.x * block_dim.y * block_dim.z; }
 inline unsigned linear_tid() {
     return thread_idx.x + block_dim.x * (thread_idx.y + block_dim.y * thread_idx.z);
+}
+inline dim3 tid_of(unsigned t) {
+    return dim3(t % block_dim.x, (t / block_dim.x) % block_dim.y, t / (block_dim.x * block_dim.y));
+}
+
+// To the scheduler, from the running fiber.
+inline void yield_to_scheduler() {
+#ifdef KILN_EMU_FAST_SWITCH
+    kiln_emu_switch(&fibers[current].sp, scheduler_sp);
+#else
+    swapcontext(&fibers[current].ctx, &scheduler);
+#endif
+}
+
+inline void fiber_entry() {
+    (*body_fn)();
+    fibers[current].done = true;
+    yield_to_scheduler();
+    __builtin_unreachable();
+}
+
+inline void barrier() { yield_to_scheduler(); }
+
+inline void fiber_start(Fiber& f) {
+    f.done = false;
+#ifdef KILN_EMU_FAST_SWITCH
+    // The frame kiln_emu_switch pops: control words, r15..r12, rbx, rbp, then the
+    // "return address" fiber_entry at a 16-byte aligned slot, as a call would leave it.
+    uintptr_t top = (reinterpret_cast<uintptr_t>(f.stack) + FIBER_STACK) & ~uintptr_t(15);
+    uint64_t* ret = reinterpret_cast<uint64_t*>(top - 16);
+    *ret = reinterpret_cast<uint64_t>(&fiber_entry);
+    uint64_t* sp = ret - 7;
+    for (int i = 1; i < 7; ++i) sp[i] = 0;  // r15, r14, r13, r12, rbx, rbp
+    uint32_t control[2] = {0x1F80u, 0x037Fu};   // default MXCSR, x87 control word
+    std::memcpy(sp, control, 8);
+    f.sp = sp;
+#else
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = f.stack;
+    f.ctx.uc_stack.ss_size = FIBER_STACK;
+    f.ctx.uc_link = nullptr;
+    makecontext(&f.ctx, fiber_entry, 0);
+#endif
+}
+
+inline void fiber_resume(unsigned t) {
+    current = t;
+    thread_idx = tid_of(t);
+#ifdef KILN_EMU_FAST_SWITCH
+    kiln_emu_switch(&scheduler_sp, fibers[t].sp);
+#else
+    swapcontext(&scheduler, &fibers[t].ctx);
+#endif
 }
 
 // Runs `body` as a grid of `grid` blocks of `block` threads, with `smem` bytes of
@@ -81,30 +193,30 @@ inline unsigned linear_tid() {
 inline void launch(dim3 grid, dim3 block, size_t smem, const std::function<void()>& body) {
     grid_dim = grid;
     block_dim = block;
-    unsigned nthreads = block.x * block.y * block.z;
+    const unsigned nthreads = block.x * block.y * block.z;
     if (nthreads == 0 || grid.x * grid.y * grid.z == 0) return;
     dynamic_smem.assign(smem + 16, 0xA5);  // poisoned, like real shared memory's garbage
     shuffle_slots.assign(nthreads, 0);
-    std::barrier<> barrier(nthreads);
-    block_barrier = &barrier;
-    std::vector<std::thread> threads;
-    threads.reserve(nthreads);
-    for (unsigned t = 0; t < nthreads; ++t) {
-        threads.emplace_back([&, t] {
-            thread_idx = dim3(t % block.x, (t / block.x) % block.y, t / (block.x * block.y));
-            for (unsigned bz = 0; bz < grid.z; ++bz)
-                for (unsigned by = 0; by < grid.y; ++by)
-                    for (unsigned bx = 0; bx < grid.x; ++bx) {
-                        block_idx = dim3(bx, by, bz);
-                        body();
-                        // No thread starts the next block while another still uses the
-                        // statics standing in for this block's shared memory.
-                        barrier.arrive_and_wait();
+    body_fn = &body;
+    if (fibers.size() < nthreads) fibers.resize(nthreads);
+    for (unsigned t = 0; t < nthreads; ++t)
+        if (!fibers[t].stack) fibers[t].stack = static_cast<char*>(std::malloc(FIBER_STACK));
+    for (unsigned bz = 0; bz < grid.z; ++bz)
+        for (unsigned by = 0; by < grid.y; ++by)
+            for (unsigned bx = 0; bx < grid.x; ++bx) {
+                block_idx = dim3(bx, by, bz);
+                for (unsigned t = 0; t < nthreads; ++t) fiber_start(fibers[t]);
+                // Round-robin: each round runs every live fiber to its next barrier or end.
+                for (bool alive = true; alive;) {
+                    alive = false;
+                    for (unsigned t = 0; t < nthreads; ++t) {
+                        if (fibers[t].done) continue;
+                        fiber_resume(t);
+                        alive |= !fibers[t].done;
                     }
-        });
-    }
-    for (auto& th : threads) th.join();
-    block_barrier = nullptr;
+                }
+            }
+    body_fn = nullptr;
 }
 }  // namespace kiln_emu
 
@@ -114,15 +226,15 @@ inline void launch(dim3 grid, dim3 block, size_t smem, const std::function<void(
 #define gridDim (kiln_emu::grid_dim)
 #define warpSize 32
 
-inline void __syncthreads() { kiln_emu::block_barrier->arrive_and_wait(); }
+inline void __syncthreads() { kiln_emu::barrier(); }
 inline int __syncthreads_or(int pred) {
-    static std::atomic<int> acc;
+    static int acc;
     __syncthreads();
     if (kiln_emu::linear_tid() == 0) acc = 0;
     __syncthreads();
     if (pred) acc = 1;
     __syncthreads();
-    int r = acc.load();
+    int r = acc;
     __syncthreads();
     return r;
 }

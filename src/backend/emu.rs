@@ -1,0 +1,101 @@
+use core::ffi::c_void;
+use std::sync::{Mutex, OnceLock};
+
+use crate::backend::kernel::KernelDevice;
+use crate::backend::{Backend, DeviceInfo, Element};
+use crate::ffi::{EMU, KernelTable};
+use crate::{Error, Result};
+
+/// The kernel emulator: the CUDA kernel source compiled for the host (`KILN_EMULATE`), each
+/// CUDA thread a host thread, each `__syncthreads` a barrier. It runs the same launchers,
+/// the same kernels and the same Rust driver code as [`crate::CudaBackend`], on any
+/// machine, so the GPU code path is tested where there is no GPU. It is slow (a thread
+/// per CUDA thread) and meant for tests of small sizes, not for work.
+#[derive(Debug, Default)]
+pub struct EmuBackend {
+    twiddles: OnceLock<Vec<u32>>,
+}
+
+/// The emulator keeps the launch geometry in globals: one launch at a time.
+static EMULATOR: Mutex<()> = Mutex::new(());
+
+impl EmuBackend {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Backend for EmuBackend {
+    type Buffer<T: Element> = Vec<T>;
+
+    fn name(&self) -> String {
+        "emu".into()
+    }
+
+    fn device_info(&self) -> DeviceInfo {
+        DeviceInfo {
+            kind: "emu",
+            name: "CUDA kernel emulator (host threads)".into(),
+            total_memory: 0,
+            free_memory: 0,
+            compute_capability: None,
+            parallelism: 1,
+        }
+    }
+
+    fn alloc_zeroed<T: Element>(&self, len: usize) -> Result<Vec<T>> {
+        Ok(vec![T::zeroed(); len])
+    }
+
+    fn upload<T: Element>(&self, data: &[T]) -> Result<Vec<T>> {
+        Ok(data.to_vec())
+    }
+
+    fn download<T: Element>(&self, buf: &Vec<T>) -> Result<Vec<T>> {
+        Ok(buf.clone())
+    }
+
+    fn buffer_len<T: Element>(&self, buf: &Vec<T>) -> usize {
+        buf.len()
+    }
+
+    fn synchronize(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl KernelDevice for EmuBackend {
+    fn table(&self) -> Result<&'static KernelTable> {
+        Ok(&EMU)
+    }
+
+    fn stream_ptr(&self) -> *mut c_void {
+        core::ptr::null_mut()
+    }
+
+    fn raw<T: Element>(&self, buf: &Vec<T>) -> *const T {
+        buf.as_ptr()
+    }
+
+    fn raw_mut<T: Element>(&self, buf: &mut Vec<T>) -> *mut T {
+        buf.as_mut_ptr()
+    }
+
+    fn ntt_twiddles(&self) -> Result<*const u32> {
+        if self.twiddles.get().is_none() {
+            let _ = self.twiddles.set(crate::ntt::twiddle_tables_for(&EMU)?);
+        }
+        Ok(self.twiddles.get().expect("set above").as_ptr())
+    }
+
+    fn launch<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        let _guard = EMULATOR
+            .lock()
+            .map_err(|_| Error::InvalidArgument("emulator lock poisoned".into()))?;
+        f()
+    }
+
+    fn ensure_free(&self, _op: &'static str, _bytes: u64) -> Result<()> {
+        Ok(())
+    }
+}
