@@ -147,6 +147,24 @@ impl CudaBackend {
             .map_err(|e| self.map_alloc_error(op, bytes as u64, e))
     }
 
+    /// Device-to-device copy bandwidth in GB/s (bytes read plus bytes written per second),
+    /// the median of `iters` copies of `bytes` bytes: the ceiling for memory-bound kernels.
+    pub fn copy_bandwidth_gbps(&self, bytes: usize, iters: usize) -> Result<f64> {
+        let src = self.alloc_zeroed::<u8>(bytes)?;
+        let mut dst = self.alloc_zeroed::<u8>(bytes)?;
+        let mut times = Vec::with_capacity(iters);
+        for _ in 0..iters.max(1) + 1 {
+            let ms = self.time_ms(&mut || {
+                self.stream.memcpy_dtod(&src.bytes, &mut dst.bytes).map_err(driver("copy bandwidth"))
+            })?;
+            times.push(ms);
+        }
+        times.remove(0); // warm-up
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        Ok(2.0 * bytes as f64 / (median * 1e-3) / 1e9)
+    }
+
     fn map_alloc_error(&self, op: &'static str, needed: u64, e: DriverError) -> Error {
         if e.0 == sys::cudaError_enum::CUDA_ERROR_OUT_OF_MEMORY {
             let (free, total) = self.memory().unwrap_or((0, 0));
@@ -252,6 +270,16 @@ impl Backend for CudaBackend {
     fn synchronize(&self) -> Result<()> {
         self.stream.synchronize().map_err(driver("synchronize"))
     }
+
+    fn time_ms(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<f64> {
+        let start = self.ctx.new_event(None).map_err(driver("timing"))?;
+        let end = self.ctx.new_event(None).map_err(driver("timing"))?;
+        start.record(&self.stream).map_err(driver("timing"))?;
+        f()?;
+        end.record(&self.stream).map_err(driver("timing"))?;
+        end.synchronize().map_err(driver("timing"))?;
+        start.elapsed_ms(&end).map(f64::from).map_err(driver("timing"))
+    }
 }
 
 impl KernelDevice for CudaBackend {
@@ -278,6 +306,12 @@ impl KernelDevice for CudaBackend {
     fn raw_mut<T: Element>(&self, buf: &mut DeviceBuffer<T>) -> *mut T {
         let (ptr, _sync) = buf.bytes.device_ptr_mut(&self.stream);
         ptr as usize as *mut T
+    }
+
+    fn alloc_uninit<T: Element>(&self, len: usize) -> Result<DeviceBuffer<T>> {
+        let bytes = len.checked_mul(size_of::<T>()).ok_or_else(|| Error::InvalidArgument("allocation size overflows".into()))?;
+        let raw = self.alloc_bytes("alloc", bytes)?;
+        Ok(DeviceBuffer { bytes: raw, len, _marker: PhantomData })
     }
 
     fn ntt_twiddles(&self) -> Result<*const u32> {

@@ -81,6 +81,10 @@ impl KernelDevice for EmuBackend {
         buf.as_mut_ptr()
     }
 
+    fn alloc_uninit<T: Element>(&self, len: usize) -> Result<Vec<T>> {
+        Ok(vec![T::zeroed(); len])
+    }
+
     fn ntt_twiddles(&self) -> Result<*const u32> {
         if self.twiddles.get().is_none() {
             let _ = self.twiddles.set(crate::ntt::twiddle_tables_for(&EMU)?);

@@ -15,6 +15,8 @@ pub(crate) trait KernelDevice: Backend {
     /// A device pointer to `buf`'s first element.
     fn raw<T: Element>(&self, buf: &Self::Buffer<T>) -> *const T;
     fn raw_mut<T: Element>(&self, buf: &mut Self::Buffer<T>) -> *mut T;
+    /// A buffer whose contents are unspecified, for outputs a kernel overwrites entirely.
+    fn alloc_uninit<T: Element>(&self, len: usize) -> Result<Self::Buffer<T>>;
     /// The device-resident NTT twiddle tables (uploaded on first use).
     fn ntt_twiddles(&self) -> Result<*const u32>;
     /// Runs `f` with the device current on this thread (and the emulator's lock held).

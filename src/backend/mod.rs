@@ -48,6 +48,16 @@ pub trait Backend: Send + Sync + fmt::Debug {
 
     /// Waits for all queued work.
     fn synchronize(&self) -> Result<()>;
+
+    /// Runs `f`, which queues work on this backend, and returns the time the work took in
+    /// milliseconds: device time between two events on GPUs, wall time elsewhere.
+    fn time_ms(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<f64> {
+        self.synchronize()?;
+        let start = std::time::Instant::now();
+        f()?;
+        self.synchronize()?;
+        Ok(start.elapsed().as_secs_f64() * 1e3)
+    }
 }
 
 /// A description of a backend's device, for `kiln info` and benchmark reports.

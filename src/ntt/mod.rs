@@ -246,7 +246,8 @@ fn kernel_coset_lde_batch<D: KernelDevice>(
     // The launcher's scratch: the coefficients and n coset factors.
     let scratch_bytes = ((batch + 1) << log_n) as u64 * 4;
     dev.ensure_free("coset_lde_batch", out_len as u64 * 4 + scratch_bytes)?;
-    let mut out = dev.alloc_zeroed::<BabyBear>(out_len)?;
+    // Every output word is written by the launcher.
+    let mut out = dev.alloc_uninit::<BabyBear>(out_len)?;
     if batch == 0 {
         return Ok(out);
     }

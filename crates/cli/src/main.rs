@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Backends available, devices and their memory, CUDA architectures compiled in.
     Info(cmd::info::Args),
+    /// Median times of kernel operations per backend (`--json` for JSON lines).
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
