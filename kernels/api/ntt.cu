@@ -80,15 +80,13 @@ kiln_status bit_reverse(uint32_t* data, uint32_t log_n, uint64_t col_stride, uin
     if (log_n < 2) return kiln::ok();
     uint64_t total = static_cast<uint64_t>(batch) << log_n;
     auto kernel = bit_reverse_kernel;
-    KILN_LAUNCH(kernel, dim3(grid_for(total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, data,
-                log_n, col_stride, batch);
+    KILN_LAUNCH(kernel, dim3(grid_for(total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, data, log_n,
+                col_stride, batch);
     KILN_CHECK_LAUNCH();
     return kiln::ok();
 }
 
-bb_t inverse_of_power_of_two(uint32_t log_n) {
-    return bb_t::from_canonical(1u << log_n).inverse();
-}
+bb_t inverse_of_power_of_two(uint32_t log_n) { return bb_t::from_canonical(1u << log_n).inverse(); }
 
 }  // namespace
 
@@ -128,9 +126,8 @@ KILN_EXPORT(bit_reverse_batch)(uint32_t* d_data, uint32_t log_n, uint32_t batch,
     return bit_reverse(d_data, log_n, 1ull << log_n, batch, static_cast<cudaStream_t>(stream_ptr));
 }
 
-KILN_EXPORT(coset_lde_batch)(const uint32_t* d_in, uint32_t* d_out, uint32_t log_n, uint32_t batch,
-                             uint32_t log_blowup, uint32_t shift, uint32_t output_bitrev,
-                             const uint32_t* d_twiddles, void* stream_ptr) {
+KILN_EXPORT(coset_lde_batch)(const uint32_t* d_in, uint32_t* d_out, uint32_t log_n, uint32_t batch, uint32_t log_blowup,
+                             uint32_t shift, uint32_t output_bitrev, const uint32_t* d_twiddles, void* stream_ptr) {
     if (static_cast<uint64_t>(log_n) + log_blowup > MAX_LOG_N)
         return kiln::invalid("log_n + log_blowup exceeds 27, BabyBear's two-adicity");
     if (shift >= bb_t::P) return kiln::invalid("shift is not a reduced Montgomery word");
@@ -151,8 +148,8 @@ KILN_EXPORT(coset_lde_batch)(const uint32_t* d_in, uint32_t* d_out, uint32_t log
     kiln_status st = kiln::ok();
     {
         auto kernel = bit_reverse_copy_kernel;
-        KILN_LAUNCH(kernel, dim3(grid_for(n * batch, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
-                    d_in, coeffs, log_n, batch);
+        KILN_LAUNCH(kernel, dim3(grid_for(n * batch, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, d_in,
+                    coeffs, log_n, batch);
         st = kiln::from_cuda(cudaGetLastError());
     }
     if (!st.code) st = run_passes(coeffs, log_n, 0, n, batch, true, true, bb_t::one(), d_twiddles, stream);
@@ -181,6 +178,7 @@ KILN_EXPORT(coset_lde_batch)(const uint32_t* d_in, uint32_t* d_out, uint32_t log
 
     // 3. finish: 2^b·batch size-n DIFs (bit-reversed), or DIT stages b.. of size N (natural).
     if (output_bitrev)
-        return run_passes(d_out, log_n, 0, n, static_cast<uint64_t>(batch) << log_blowup, false, false, bb_t::one(), d_twiddles, stream);
+        return run_passes(d_out, log_n, 0, n, static_cast<uint64_t>(batch) << log_blowup, false, false, bb_t::one(),
+                          d_twiddles, stream);
     return run_passes(d_out, log_big, log_blowup, N, batch, true, false, bb_t::one(), d_twiddles, stream);
 }

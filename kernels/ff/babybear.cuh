@@ -11,8 +11,8 @@ namespace kiln {
 
 struct bb_t {
     static constexpr uint32_t P = 0x78000001u;
-    static constexpr uint32_t P_INV = 0x88000001u;  // p^{-1} mod 2^32
-    static constexpr uint32_t R2 = 0x45dddde3u;      // 2^64 mod p: canonical → Montgomery
+    static constexpr uint32_t P_INV = 0x88000001u;      // p^{-1} mod 2^32
+    static constexpr uint32_t R2 = 0x45dddde3u;         // 2^64 mod p: canonical → Montgomery
     static constexpr uint32_t ONE_MONTY = 0x0ffffffeu;  // 2^32 mod p
 
     uint32_t v;  // Montgomery word, < p

@@ -39,18 +39,16 @@ uint32_t kiln_ntt_twiddles_len(void);
  *   inverse: 0 forward (evaluations at w_n^i from coefficients), 1 inverse (scaled by 1/n)
  *   input_bitrev / output_bitrev: whether the input / output is in bit-reversed order
  * log_n ≤ 27. */
-kiln_status kiln_ntt_batch(uint32_t* d_data, uint32_t log_n, uint32_t batch, uint32_t inverse,
-                           uint32_t input_bitrev, uint32_t output_bitrev,
-                           const uint32_t* d_twiddles, void* stream);
+kiln_status kiln_ntt_batch(uint32_t* d_data, uint32_t log_n, uint32_t batch, uint32_t inverse, uint32_t input_bitrev,
+                           uint32_t output_bitrev, const uint32_t* d_twiddles, void* stream);
 
 /* Low-degree extension of each column: d_in holds evaluations over the subgroup of
  * order n (natural order); d_out (batch · n·2^log_blowup words, may not alias d_in)
  * receives the evaluations over the coset shift·H' of the subgroup H' of order
  * n·2^log_blowup, in natural or bit-reversed order. `shift` is in Montgomery form. */
-kiln_status kiln_coset_lde_batch(const uint32_t* d_in, uint32_t* d_out, uint32_t log_n,
-                                 uint32_t batch, uint32_t log_blowup, uint32_t shift,
-                                 uint32_t output_bitrev, const uint32_t* d_twiddles,
-                                 void* stream);
+kiln_status kiln_coset_lde_batch(const uint32_t* d_in, uint32_t* d_out, uint32_t log_n, uint32_t batch,
+                                 uint32_t log_blowup, uint32_t shift, uint32_t output_bitrev,
+                                 const uint32_t* d_twiddles, void* stream);
 
 /* Bit-reversal permutation of each column, in place. */
 kiln_status kiln_bit_reverse_batch(uint32_t* d_data, uint32_t log_n, uint32_t batch, void* stream);

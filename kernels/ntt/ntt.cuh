@@ -23,18 +23,17 @@ constexpr uint32_t MIN_LOG_T = 4;
 constexpr uint32_t MAX_THREADS = 256;
 
 struct PassParams {
-    uint32_t log_n;      // column length
+    uint32_t log_n;       // column length
     uint64_t col_stride;  // words between consecutive columns
-    uint32_t s;          // lowest bit of the pass
-    uint32_t k;          // stages in this pass
-    uint32_t log_t;      // log2 of consecutive low indices per tile
-    uint32_t inverse;    // use inverse twiddles
-    bb_t scale;          // multiplies every output (1 unless this is an inverse's last pass)
+    uint32_t s;           // lowest bit of the pass
+    uint32_t k;           // stages in this pass
+    uint32_t log_t;       // log2 of consecutive low indices per tile
+    uint32_t inverse;     // use inverse twiddles
+    bb_t scale;           // multiplies every output (1 unless this is an inverse's last pass)
 };
 
 // Position of tile element (m, l) in its column.
-__host__ __device__ __forceinline__ uint64_t tile_index(const PassParams& p, uint64_t tile, uint32_t m,
-                                                        uint32_t l) {
+__host__ __device__ __forceinline__ uint64_t tile_index(const PassParams& p, uint64_t tile, uint32_t m, uint32_t l) {
     uint32_t lo_tiles_log = p.s - p.log_t;
     uint64_t lo_base = (tile & ((1ull << lo_tiles_log) - 1)) << p.log_t;
     uint64_t hi = tile >> lo_tiles_log;
@@ -42,8 +41,7 @@ __host__ __device__ __forceinline__ uint64_t tile_index(const PassParams& p, uin
 }
 
 template <bool DIT>
-__global__ void __launch_bounds__(MAX_THREADS) ntt_pass_kernel(uint32_t* data, PassParams p,
-                                                               const uint32_t* twiddles) {
+__global__ void __launch_bounds__(MAX_THREADS) ntt_pass_kernel(uint32_t* data, PassParams p, const uint32_t* twiddles) {
     KILN_DYNAMIC_SMEM(bb_t, tile_mem);
     const uint32_t tile_log = p.k + p.log_t;
     const uint32_t tile_len = 1u << tile_log;
@@ -53,8 +51,7 @@ __global__ void __launch_bounds__(MAX_THREADS) ntt_pass_kernel(uint32_t* data, P
     const uint64_t col = block >> tiles_per_col_log;
     const uint64_t tile = block & ((1ull << tiles_per_col_log) - 1);
     uint32_t* column = data + col * p.col_stride;
-    const uint32_t lo_base = static_cast<uint32_t>(
-        (tile & ((1ull << (p.s - p.log_t)) - 1)) << p.log_t);
+    const uint32_t lo_base = static_cast<uint32_t>((tile & ((1ull << (p.s - p.log_t)) - 1)) << p.log_t);
 
     for (uint32_t e = threadIdx.x; e < tile_len; e += blockDim.x) {
         uint32_t m = e >> p.log_t, l = e & T_mask;
@@ -101,7 +98,8 @@ __host__ __device__ __forceinline__ uint32_t bit_reverse(uint32_t x, uint32_t lo
     return __brev(x) >> (32 - log_n);
 #else
     uint32_t r = 0;
-    for (uint32_t i = 0; i < log_n; ++i) r |= ((x >> i) & 1u) << (log_n - 1 - i);
+    for (uint32_t i = 0; i < log_n; ++i)
+        r |= ((x >> i) & 1u) << (log_n - 1 - i);
     return r;
 #endif
 }
@@ -170,8 +168,8 @@ __global__ void lde_spread_bitrev_kernel(const uint32_t* coeffs, const uint32_t*
 // starting at rev_n(i)·2^b. That is the state a DIT over N from bit-reversed, zero-padded
 // coefficients reaches after its first b stages (each pairs a value with a zero), so the
 // DIT continues from stage b.
-__global__ void lde_spread_natural_kernel(const uint32_t* coeffs, const uint32_t* pw, uint32_t* out,
-                                          uint32_t log_n, uint32_t log_blowup, uint32_t batch) {
+__global__ void lde_spread_natural_kernel(const uint32_t* coeffs, const uint32_t* pw, uint32_t* out, uint32_t log_n,
+                                          uint32_t log_blowup, uint32_t batch) {
     const uint32_t log_big = log_n + log_blowup;
     const uint64_t n = 1ull << log_n;
     const uint64_t total = (static_cast<uint64_t>(batch) << log_big);

@@ -11,9 +11,8 @@
 #define KILN_EXPORT(name) extern "C" kiln_status kiln_emu_##name
 #else
 #include <cuda_runtime.h>
-#define KILN_LAUNCH(kernel, grid, block, smem, stream, ...) \
-    kernel<<<(grid), (block), (smem), (stream)>>>(__VA_ARGS__)
-#define KILN_DYNAMIC_SMEM(T, name) \
+#define KILN_LAUNCH(kernel, grid, block, smem, stream, ...) kernel<<<(grid), (block), (smem), (stream)>>>(__VA_ARGS__)
+#define KILN_DYNAMIC_SMEM(T, name)                                         \
     extern __shared__ __align__(16) unsigned char kiln_dynamic_smem_raw[]; \
     T* name = reinterpret_cast<T*>(kiln_dynamic_smem_raw)
 #define KILN_SYMBOL(name) kiln_##name
@@ -36,9 +35,9 @@ inline kiln_status from_cuda(cudaError_t e) {
 }  // namespace kiln
 
 // Evaluates a runtime call and returns its error as a status if it failed.
-#define KILN_TRY_CUDA(expr)                                   \
-    do {                                                      \
-        cudaError_t kiln_err_ = (expr);                       \
+#define KILN_TRY_CUDA(expr)                                              \
+    do {                                                                 \
+        cudaError_t kiln_err_ = (expr);                                  \
         if (kiln_err_ != cudaSuccess) return kiln::from_cuda(kiln_err_); \
     } while (0)
 

@@ -19,6 +19,7 @@
 #error "emu.cuh is for KILN_EMULATE builds only"
 #endif
 
+#include <ucontext.h>
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -27,7 +28,6 @@
 #include <cstring>
 #include <functional>
 #include <new>
-#include <ucontext.h>
 #include <vector>
 
 #define __global__
@@ -131,9 +131,7 @@ inline unsigned current = 0;
 inline const std::function<void()>* body_fn = nullptr;
 
 inline unsigned block_threads() { return block_dim.x * block_dim.y * block_dim.z; }
-inline unsigned linear_tid() {
-    return thread_idx.x + block_dim.x * (thread_idx.y + block_dim.y * thread_idx.z);
-}
+inline unsigned linear_tid() { return thread_idx.x + block_dim.x * (thread_idx.y + block_dim.y * thread_idx.z); }
 inline dim3 tid_of(unsigned t) {
     return dim3(t % block_dim.x, (t / block_dim.x) % block_dim.y, t / (block_dim.x * block_dim.y));
 }
@@ -165,8 +163,9 @@ inline void fiber_start(Fiber& f) {
     uint64_t* ret = reinterpret_cast<uint64_t*>(top - 16);
     *ret = reinterpret_cast<uint64_t>(&fiber_entry);
     uint64_t* sp = ret - 7;
-    for (int i = 1; i < 7; ++i) sp[i] = 0;  // r15, r14, r13, r12, rbx, rbp
-    uint32_t control[2] = {0x1F80u, 0x037Fu};   // default MXCSR, x87 control word
+    for (int i = 1; i < 7; ++i)
+        sp[i] = 0;                             // r15, r14, r13, r12, rbx, rbp
+    uint32_t control[2] = {0x1F80u, 0x037Fu};  // default MXCSR, x87 control word
     std::memcpy(sp, control, 8);
     f.sp = sp;
 #else
@@ -205,7 +204,8 @@ inline void launch(dim3 grid, dim3 block, size_t smem, const std::function<void(
         for (unsigned by = 0; by < grid.y; ++by)
             for (unsigned bx = 0; bx < grid.x; ++bx) {
                 block_idx = dim3(bx, by, bz);
-                for (unsigned t = 0; t < nthreads; ++t) fiber_start(fibers[t]);
+                for (unsigned t = 0; t < nthreads; ++t)
+                    fiber_start(fibers[t]);
                 // Round-robin: each round runs every live fiber to its next barrier or end.
                 for (bool alive = true; alive;) {
                     alive = false;
@@ -258,7 +258,9 @@ inline T kiln_emu_shfl(T v, unsigned src_lane) {
     return out;
 }
 template <typename T>
-inline T __shfl_sync(unsigned, T v, int lane, int = 32) { return kiln_emu_shfl(v, (unsigned)lane); }
+inline T __shfl_sync(unsigned, T v, int lane, int = 32) {
+    return kiln_emu_shfl(v, (unsigned)lane);
+}
 template <typename T>
 inline T __shfl_xor_sync(unsigned, T v, int mask, int = 32) {
     return kiln_emu_shfl(v, (kiln_emu::linear_tid() & 31u) ^ (unsigned)mask);
@@ -275,9 +277,7 @@ inline T __shfl_up_sync(unsigned, T v, unsigned d, int = 32) {
 }
 
 inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((uint64_t)a * b) >> 32); }
-inline uint64_t __umul64hi(uint64_t a, uint64_t b) {
-    return (uint64_t)(((unsigned __int128)a * b) >> 64);
-}
+inline uint64_t __umul64hi(uint64_t a, uint64_t b) { return (uint64_t)(((unsigned __int128)a * b) >> 64); }
 inline unsigned __brev(unsigned x) {
     x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
     x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
@@ -290,12 +290,18 @@ inline int __clzll(unsigned long long x) { return x ? __builtin_clzll(x) : 64; }
 inline int __popc(unsigned x) { return __builtin_popcount(x); }
 inline int __ffs(unsigned x) { return __builtin_ffs((int)x); }
 template <typename T>
-inline T __ldg(const T* p) { return *p; }
+inline T __ldg(const T* p) {
+    return *p;
+}
 
 template <typename T>
-inline T atomicAdd(T* p, T v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
+inline T atomicAdd(T* p, T v) {
+    return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
 template <typename T>
-inline T atomicSub(T* p, T v) { return __atomic_fetch_sub(p, v, __ATOMIC_SEQ_CST); }
+inline T atomicSub(T* p, T v) {
+    return __atomic_fetch_sub(p, v, __ATOMIC_SEQ_CST);
+}
 template <typename T>
 inline T atomicMax(T* p, T v) {
     T cur = __atomic_load_n(p, __ATOMIC_SEQ_CST);
@@ -304,7 +310,9 @@ inline T atomicMax(T* p, T v) {
     return cur;
 }
 template <typename T>
-inline T atomicExch(T* p, T v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
+inline T atomicExch(T* p, T v) {
+    return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
 template <typename T>
 inline T atomicCAS(T* p, T expected, T desired) {
     __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
@@ -317,10 +325,14 @@ inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 inline cudaError_t cudaPeekAtLastError() { return cudaSuccess; }
 inline const char* cudaGetErrorString(cudaError_t e) {
     switch (e) {
-        case cudaSuccess: return "no error";
-        case cudaErrorInvalidValue: return "invalid argument";
-        case cudaErrorMemoryAllocation: return "out of memory";
-        default: return "unknown error";
+        case cudaSuccess:
+            return "no error";
+        case cudaErrorInvalidValue:
+            return "invalid argument";
+        case cudaErrorMemoryAllocation:
+            return "out of memory";
+        default:
+            return "unknown error";
     }
 }
 inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) {
@@ -356,7 +368,9 @@ inline cudaError_t cudaDeviceGetAttribute(int* v, cudaDeviceAttr a, int) {
 }
 enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
 template <typename F>
-inline cudaError_t cudaFuncSetAttribute(F, cudaFuncAttribute, int) { return cudaSuccess; }
+inline cudaError_t cudaFuncSetAttribute(F, cudaFuncAttribute, int) {
+    return cudaSuccess;
+}
 
 #define KILN_LAUNCH(kernel, grid, block, smem, stream, ...) \
     kiln_emu::launch((grid), (block), (smem), [&] { kernel(__VA_ARGS__); })

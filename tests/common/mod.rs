@@ -14,9 +14,15 @@ pub fn random_vec(rng: &mut ChaCha20Rng, len: usize) -> Vec<BabyBear> {
 }
 
 /// The CUDA backend, or `None` after printing why the GPU part of a test is skipped.
+///
+/// # Panics
+/// When `KILN_REQUIRE_GPU=1` (set by `scripts/gpu-check`) and there is no usable GPU.
 pub fn cuda_or_skip(test: &str) -> Option<CudaBackend> {
     match CudaBackend::new(0) {
         Ok(b) => Some(b),
+        Err(e) if std::env::var("KILN_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
+            panic!("{test}: KILN_REQUIRE_GPU=1 but the CUDA backend is unavailable: {e}")
+        }
         Err(e) => {
             eprintln!("{test}: skipping the CUDA part: {e}");
             None
