@@ -36,7 +36,9 @@ fn inputs(log_n: u32, batch: usize) -> (Vec<BabyBear>, RowMajorMatrix<p3_baby_be
     let mut rows = Vec::with_capacity(ours.len());
     for r in 0..n {
         for c in 0..batch {
-            rows.push(p3_baby_bear::BabyBear::new(ours[c * n + r].as_canonical_u32()));
+            rows.push(p3_baby_bear::BabyBear::new(
+                ours[c * n + r].as_canonical_u32(),
+            ));
         }
     }
     (ours, RowMajorMatrix::new(rows, batch))
@@ -44,7 +46,9 @@ fn inputs(log_n: u32, batch: usize) -> (Vec<BabyBear>, RowMajorMatrix<p3_baby_be
 
 fn bench_ntt(c: &mut Criterion) {
     let cpu = CpuBackend::new();
-    let gpu = CudaBackend::new(0).map_err(|e| eprintln!("ntt bench: no CUDA figures: {e}")).ok();
+    let gpu = CudaBackend::new(0)
+        .map_err(|e| eprintln!("ntt bench: no CUDA figures: {e}"))
+        .ok();
     let p3 = Radix2DitParallel::<p3_baby_bear::BabyBear>::default();
     let mut g = c.benchmark_group("ntt");
     g.sample_size(10);
@@ -58,25 +62,34 @@ fn bench_ntt(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new("kiln-cpu", &id), |b| {
                 b.iter_batched_ref(
                     || ours.clone(),
-                    |v| cpu.ntt_batch(v, log_n, false, Order::Natural, Order::BitReversed).unwrap(),
+                    |v| {
+                        cpu.ntt_batch(v, log_n, false, Order::Natural, Order::BitReversed)
+                            .unwrap()
+                    },
                     BatchSize::LargeInput,
                 )
             });
             g.bench_function(BenchmarkId::new("p3-radix2-dit-parallel", &id), |b| {
-                b.iter_batched(|| theirs.clone(), |m| p3.dft_batch(m), BatchSize::LargeInput)
+                b.iter_batched(
+                    || theirs.clone(),
+                    |m| p3.dft_batch(m),
+                    BatchSize::LargeInput,
+                )
             });
             if let Some(gpu) = &gpu {
                 let mut buf = gpu.upload(&ours).unwrap();
                 g.bench_function(BenchmarkId::new("kiln-cuda-kernel", &id), |b| {
                     b.iter(|| {
-                        gpu.ntt_batch(&mut buf, log_n, false, Order::Natural, Order::BitReversed).unwrap();
+                        gpu.ntt_batch(&mut buf, log_n, false, Order::Natural, Order::BitReversed)
+                            .unwrap();
                         gpu.synchronize().unwrap();
                     })
                 });
                 g.bench_function(BenchmarkId::new("kiln-cuda-with-transfers", &id), |b| {
                     b.iter(|| {
                         let mut buf = gpu.upload(&ours).unwrap();
-                        gpu.ntt_batch(&mut buf, log_n, false, Order::Natural, Order::BitReversed).unwrap();
+                        gpu.ntt_batch(&mut buf, log_n, false, Order::Natural, Order::BitReversed)
+                            .unwrap();
                         gpu.download(&buf).unwrap()
                     })
                 });
@@ -101,7 +114,10 @@ fn bench_lde(c: &mut Criterion) {
             g.throughput(Throughput::Elements((batch << (log_n + LOG_BLOWUP)) as u64));
             let _ = p3.coset_lde_batch(theirs.clone(), LOG_BLOWUP as usize, p3_shift);
             g.bench_function(BenchmarkId::new("kiln-cpu", &id), |b| {
-                b.iter(|| cpu.coset_lde_batch(&ours, log_n, LOG_BLOWUP, shift, Order::BitReversed).unwrap())
+                b.iter(|| {
+                    cpu.coset_lde_batch(&ours, log_n, LOG_BLOWUP, shift, Order::BitReversed)
+                        .unwrap()
+                })
             });
             g.bench_function(BenchmarkId::new("p3-radix2-dit-parallel", &id), |b| {
                 b.iter_batched(
@@ -114,7 +130,9 @@ fn bench_lde(c: &mut Criterion) {
                 let input = gpu.upload(&ours).unwrap();
                 g.bench_function(BenchmarkId::new("kiln-cuda-kernel", &id), |b| {
                     b.iter(|| {
-                        let out = gpu.coset_lde_batch(&input, log_n, LOG_BLOWUP, shift, Order::BitReversed).unwrap();
+                        let out = gpu
+                            .coset_lde_batch(&input, log_n, LOG_BLOWUP, shift, Order::BitReversed)
+                            .unwrap();
                         gpu.synchronize().unwrap();
                         out
                     })

@@ -155,7 +155,9 @@ impl CudaBackend {
         let mut times = Vec::with_capacity(iters);
         for _ in 0..iters.max(1) + 1 {
             let ms = self.time_ms(&mut || {
-                self.stream.memcpy_dtod(&src.bytes, &mut dst.bytes).map_err(driver("copy bandwidth"))
+                self.stream
+                    .memcpy_dtod(&src.bytes, &mut dst.bytes)
+                    .map_err(driver("copy bandwidth"))
             })?;
             times.push(ms);
         }
@@ -278,7 +280,10 @@ impl Backend for CudaBackend {
         f()?;
         end.record(&self.stream).map_err(driver("timing"))?;
         end.synchronize().map_err(driver("timing"))?;
-        start.elapsed_ms(&end).map(f64::from).map_err(driver("timing"))
+        start
+            .elapsed_ms(&end)
+            .map(f64::from)
+            .map_err(driver("timing"))
     }
 }
 
@@ -309,9 +314,15 @@ impl KernelDevice for CudaBackend {
     }
 
     fn alloc_uninit<T: Element>(&self, len: usize) -> Result<DeviceBuffer<T>> {
-        let bytes = len.checked_mul(size_of::<T>()).ok_or_else(|| Error::InvalidArgument("allocation size overflows".into()))?;
+        let bytes = len
+            .checked_mul(size_of::<T>())
+            .ok_or_else(|| Error::InvalidArgument("allocation size overflows".into()))?;
         let raw = self.alloc_bytes("alloc", bytes)?;
-        Ok(DeviceBuffer { bytes: raw, len, _marker: PhantomData })
+        Ok(DeviceBuffer {
+            bytes: raw,
+            len,
+            _marker: PhantomData,
+        })
     }
 
     fn ntt_twiddles(&self) -> Result<*const u32> {

@@ -252,49 +252,85 @@ fn unscaled_coeffs(evals: &[BabyBear], log_n: u32, parallel: bool) -> Vec<BabyBe
     c
 }
 
+/// `[s·x^i for i < n]`, computed as 8 interleaved chains so the multiplications pipeline
+/// (a single chain is bound by multiplication latency).
+fn scaled_powers(x: BabyBear, s: BabyBear, n: usize) -> Vec<BabyBear> {
+    const LANES: usize = 8;
+    let mut out = vec![BabyBear::ZERO; n];
+    let head = n.min(LANES);
+    let mut p = s;
+    for v in out.iter_mut().take(head) {
+        *v = p;
+        p *= x;
+    }
+    let step = x.exp_u64(LANES as u64);
+    for i in LANES..n {
+        out[i] = out[i - LANES] * step;
+    }
+    out
+}
+
+/// The coset factors of an LDE, shared by all columns: for bit-reversed output, block r
+/// of the table holds (shift·ω_N^{rev_b(r)})^i / n; for natural output, one block of
+/// shift^i / n.
+fn lde_factors(log_n: u32, log_blowup: u32, shift: BabyBear, output: Order) -> Vec<BabyBear> {
+    let n = 1usize << log_n;
+    let inv = inv_n(log_n);
+    match output {
+        Order::Natural => scaled_powers(shift, inv, n),
+        Order::BitReversed => {
+            let w_big = BabyBear::two_adic_generator((log_n + log_blowup) as usize);
+            let mut t = vec![BabyBear::ZERO; n << log_blowup];
+            t.par_chunks_exact_mut(n).enumerate().for_each(|(r, blk)| {
+                let g = shift * w_big.exp_u64(bit_reverse_index(r, log_blowup) as u64);
+                blk.copy_from_slice(&scaled_powers(g, inv, n));
+            });
+            t
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn lde_column(
     evals: &[BabyBear],
     out: &mut [BabyBear],
+    factors: &[BabyBear],
     log_n: u32,
     log_blowup: u32,
-    shift: BabyBear,
     output: Order,
     parallel: bool,
 ) {
     let n = 1usize << log_n;
     let coeffs = unscaled_coeffs(evals, log_n, parallel);
-    let log_big = log_n + log_blowup;
     match output {
         Order::BitReversed => {
             // Block r of the bit-reversed output is the bit-reversed size-n NTT of
             // c_i·(shift·ω_N^{rev_b(r)})^i.
-            let w_big = BabyBear::two_adic_generator(log_big as usize);
-            let block = |(r, blk): (usize, &mut [BabyBear])| {
-                let g = shift * w_big.exp_u64(bit_reverse_index(r, log_blowup) as u64);
-                let mut f = inv_n(log_n);
-                for (d, &c) in blk.iter_mut().zip(&coeffs) {
+            let block = |(blk, f): (&mut [BabyBear], &[BabyBear])| {
+                for ((d, &c), &f) in blk.iter_mut().zip(&coeffs).zip(f) {
                     *d = c * f;
-                    f *= g;
                 }
                 dif(blk, log_n, false, false);
             };
             if parallel {
-                out.par_chunks_exact_mut(n).enumerate().for_each(block);
+                out.par_chunks_exact_mut(n)
+                    .zip(factors.par_chunks_exact(n))
+                    .for_each(block);
             } else {
-                out.chunks_exact_mut(n).enumerate().for_each(block);
+                out.chunks_exact_mut(n)
+                    .zip(factors.chunks_exact(n))
+                    .for_each(block);
             }
         }
         Order::Natural => {
             // Coefficient i goes to position rev_N(i) = rev_n(i)·2^b of a bit-reversed,
             // zero-padded input; the first b DIT stages pair it with zeros, which
             // broadcasts it over the next 2^b positions. Start from there.
-            let mut f = inv_n(log_n);
-            for (i, &c) in coeffs.iter().enumerate() {
+            for (i, (&c, &f)) in coeffs.iter().zip(factors).enumerate() {
                 let p = bit_reverse_index(i, log_n) << log_blowup;
                 out[p..p + (1 << log_blowup)].fill(c * f);
-                f *= shift;
             }
-            dit(out, log_big, log_blowup, false, parallel);
+            dit(out, log_n + log_blowup, log_blowup, false, parallel);
         }
     }
 }
@@ -313,13 +349,14 @@ pub(crate) fn coset_lde_batch(
     if batch == 0 {
         return out;
     }
+    let factors = lde_factors(log_n, log_blowup, shift, output);
     if columns_in_parallel(batch) {
         out.par_chunks_exact_mut(big)
             .zip(evals.par_chunks_exact(n))
-            .for_each(|(o, e)| lde_column(e, o, log_n, log_blowup, shift, output, false));
+            .for_each(|(o, e)| lde_column(e, o, &factors, log_n, log_blowup, output, false));
     } else {
         for (o, e) in out.chunks_exact_mut(big).zip(evals.chunks_exact(n)) {
-            lde_column(e, o, log_n, log_blowup, shift, output, true);
+            lde_column(e, o, &factors, log_n, log_blowup, output, true);
         }
     }
     out

@@ -126,7 +126,11 @@ impl Config {
     }
 }
 
-fn run_op<B: NttOps>(b: &B, cfg: &Config, input: &B::Buffer<BabyBear>) -> kiln::Result<Option<B::Buffer<BabyBear>>> {
+fn run_op<B: NttOps>(
+    b: &B,
+    cfg: &Config,
+    input: &B::Buffer<BabyBear>,
+) -> kiln::Result<Option<B::Buffer<BabyBear>>> {
     match cfg.log_blowup {
         None => {
             // The NTT is in place: the buffer holds the previous sample's output, still
@@ -139,7 +143,12 @@ fn run_op<B: NttOps>(b: &B, cfg: &Config, input: &B::Buffer<BabyBear>) -> kiln::
     }
 }
 
-fn measure<B: NttOps>(b: &B, cfg: &Config, host: &[BabyBear], with_transfers: bool) -> Result<(f64, Option<f64>), CliError> {
+fn measure<B: NttOps>(
+    b: &B,
+    cfg: &Config,
+    host: &[BabyBear],
+    with_transfers: bool,
+) -> Result<(f64, Option<f64>), CliError> {
     let mut buf = b.upload(host)?;
     let op = |buf: &mut B::Buffer<BabyBear>| -> kiln::Result<()> {
         match cfg.log_blowup {
@@ -159,7 +168,13 @@ fn measure<B: NttOps>(b: &B, cfg: &Config, host: &[BabyBear], with_transfers: bo
             let mut buf = b.upload(host)?;
             let out = match cfg.log_blowup {
                 None => {
-                    b.ntt_batch(&mut buf, cfg.log_n, false, Order::Natural, Order::BitReversed)?;
+                    b.ntt_batch(
+                        &mut buf,
+                        cfg.log_n,
+                        false,
+                        Order::Natural,
+                        Order::BitReversed,
+                    )?;
                     b.download(&buf)?
                 }
                 Some(_) => b.download(&run_op(b, cfg, &buf)?.expect("LDE output"))?,
@@ -174,7 +189,12 @@ fn measure<B: NttOps>(b: &B, cfg: &Config, host: &[BabyBear], with_transfers: bo
     Ok((median(times), with))
 }
 
-fn record<B: NttOps>(b: &B, cfg: &Config, host: &[BabyBear], copy_gbps: Option<f64>) -> Result<Record, CliError> {
+fn record<B: NttOps>(
+    b: &B,
+    cfg: &Config,
+    host: &[BabyBear],
+    copy_gbps: Option<f64>,
+) -> Result<Record, CliError> {
     let is_gpu = copy_gbps.is_some();
     let (ms, with) = measure(b, cfg, host, is_gpu)?;
     let bytes = 4.0 * (cfg.in_len() + cfg.out_len()) as f64;
@@ -198,19 +218,31 @@ fn record<B: NttOps>(b: &B, cfg: &Config, host: &[BabyBear], copy_gbps: Option<f
 fn print_header() {
     println!(
         "{:<4} {:<8} {:>6} {:>6} {:>5} {:>12} {:>14} {:>9} {:>14} {:>7}",
-        "op", "backend", "log_n", "batch", "blow", "median ms", "elem/s", "GB/s", "ms w/ xfer", "÷copy"
+        "op",
+        "backend",
+        "log_n",
+        "batch",
+        "blow",
+        "median ms",
+        "elem/s",
+        "GB/s",
+        "ms w/ xfer",
+        "÷copy"
     );
 }
 
 fn print_row(r: &Record) {
-    let opt = |v: Option<f64>, p: usize| v.map(|x| format!("{x:.p$}")).unwrap_or_else(|| "-".into());
+    let opt =
+        |v: Option<f64>, p: usize| v.map(|x| format!("{x:.p$}")).unwrap_or_else(|| "-".into());
     println!(
         "{:<4} {:<8} {:>6} {:>6} {:>5} {:>12.3} {:>14.3e} {:>9.1} {:>14} {:>7}",
         r.op,
         r.backend,
         r.log_n,
         r.batch,
-        r.log_blowup.map(|b| b.to_string()).unwrap_or_else(|| "-".into()),
+        r.log_blowup
+            .map(|b| b.to_string())
+            .unwrap_or_else(|| "-".into()),
         r.median_ms,
         r.elements_per_sec,
         r.effective_gbps,
@@ -232,7 +264,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     if let Some(&bad) = sizes.iter().find(|&&s| s > max) {
         return Err(format!("--log-n {bad} is too large: at most {max} with this blowup").into());
     }
-    let cpu = matches!(common.backend, BackendChoice::Cpu | BackendChoice::All).then(CpuBackend::new);
+    let cpu =
+        matches!(common.backend, BackendChoice::Cpu | BackendChoice::All).then(CpuBackend::new);
     let gpu = match common.backend {
         BackendChoice::Cpu => None,
         BackendChoice::Cuda => Some(CudaBackend::new(0)?),
@@ -256,7 +289,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     let mut rng = ChaCha20Rng::seed_from_u64(0x6b696c6e);
     for &log_n in &sizes {
-        let cfg = Config { op, log_n, batch: common.batch, log_blowup, samples: common.samples };
+        let cfg = Config {
+            op,
+            log_n,
+            batch: common.batch,
+            log_blowup,
+            samples: common.samples,
+        };
         let host: Vec<BabyBear> = (0..cfg.in_len()).map(|_| rng.random()).collect();
         let mut records = Vec::new();
         if let Some(c) = &cpu {

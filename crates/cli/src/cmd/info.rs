@@ -76,7 +76,10 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     println!("kiln {}", info.version);
     if info.cuda_kernels_compiled {
-        println!("CUDA kernels: compiled for {}", info.cuda_architectures.join(", "));
+        println!(
+            "CUDA kernels: compiled for {}",
+            info.cuda_architectures.join(", ")
+        );
     } else {
         println!("CUDA kernels: not compiled (no nvcc at build time)");
     }
@@ -97,7 +100,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
         line += &format!(
             ", {} {}",
             d.parallelism,
-            if d.backend.starts_with("cuda") { "SMs" } else { "threads" }
+            if d.backend.starts_with("cuda") {
+                "SMs"
+            } else {
+                "threads"
+            }
         );
         println!("{line}");
     }
