@@ -6,13 +6,17 @@
 //! * [`BabyBearExt4`]: F_p[X] / (X^4 − 11), Plonky3's `BinomialExtensionField<BabyBear, 4>`.
 //!
 //! Both implement [`Field`]; the base field also implements [`TwoAdicField`].
+//! [`PackedBabyBear`] computes on several elements at once with the SIMD instructions the
+//! build targets (AVX-512, AVX2, SSE2).
 
 mod babybear;
 mod batch;
 mod ext4;
+mod packed;
 mod traits;
 
 pub use babybear::{BabyBear, P};
 pub use batch::batch_inverse;
 pub use ext4::BabyBearExt4;
+pub use packed::{PackedBabyBear, WIDTH as PACKED_WIDTH};
 pub use traits::{ExtensionField, Field, TwoAdicField};
