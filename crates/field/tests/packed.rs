@@ -47,9 +47,9 @@ fn transpose_is_a_transpose() {
     let tile: [PackedBabyBear; W] = core::array::from_fn(|_| random_packed(&mut rng));
     let mut t = tile;
     PackedBabyBear::transpose(&mut t);
-    for i in 0..W {
-        for j in 0..W {
-            assert_eq!(t[i].0[j], tile[j].0[i], "({i}, {j})");
+    for (i, row) in t.iter().enumerate() {
+        for (j, col) in tile.iter().enumerate() {
+            assert_eq!(row.0[j], col.0[i], "({i}, {j})");
         }
     }
     PackedBabyBear::transpose(&mut t);
