@@ -80,3 +80,24 @@ fn seed_worked_example() {
     // Transactions are numbered without the proof: x_{t-3} is index 2, x_{t-2} index 3.
     assert_eq!(at_t1.executions[0].scope, vec![TxIndex(2), TxIndex(3)]);
 }
+
+#[test]
+fn worked_example_sample_file() {
+    let scenario =
+        kiln_vprog::Scenario::from_json(include_str!("../samples/worked_example.json")).unwrap();
+    let report = scenario.run(kiln_vprog::WitnessPolicy::Declared).unwrap();
+    let rows: Vec<(&str, &str, Vec<&str>)> = (report.rows.iter())
+        .map(|r| {
+            (
+                r.tx.as_str(),
+                r.vprog.as_str(),
+                r.scope.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(rows[4], ("x_t", "p", vec![]));
+    assert_eq!(rows[5], ("x_t+1", "p", vec!["x_t-3", "x_t-2"]));
+    // EM_p(x_{t+1}) = PG(x_{t-3}) + PG(x_{t-2}) + PG(x_{t+1}) = 2 + 3 + 1.
+    assert_eq!(report.rows[5].mass, 6);
+    print!("{}", report.to_table());
+}
