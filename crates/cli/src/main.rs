@@ -21,6 +21,10 @@ struct Cli {
 enum Command {
     /// Backends available, devices and their memory, CUDA architectures compiled in.
     Info(cmd::info::Args),
+    /// vProg scopes and execution masses of a scenario file.
+    Scope(cmd::scope::Args),
+    /// Simulations (vProg phase transition).
+    Simulate(cmd::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
+        Command::Scope(args) => cmd::scope::run(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

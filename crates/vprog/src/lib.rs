@@ -8,6 +8,7 @@ mod ids;
 mod input;
 mod knowledge;
 mod model;
+mod sim;
 
 pub use commit::{
     CommitmentHasher, DIGEST_ELEMS, Digest, DigestExecutor, LedgerError, MerklePath, MerkleTree,
@@ -20,3 +21,7 @@ pub use error::{OpError, ValidationError};
 pub use ids::{AccountId, Time, TxIndex, VProgId, VertexId};
 pub use input::{InputError, Scenario, ScopeReport, ScopeRow};
 pub use model::{Account, Model, ModelError, Operation, Transaction, VProg, Witness};
+pub use sim::{
+    PhaseConfig, PhasePoint, SimError, Workload, WorkloadConfig, plot_phase, run_phase, run_point,
+    write_csv,
+};
