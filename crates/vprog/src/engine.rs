@@ -141,7 +141,7 @@ impl Engine {
         let (n_accounts, n_vprogs) = (model.accounts().len(), model.vprogs().len());
         Self {
             dag: Dag::new(n_accounts, n_vprogs),
-            knowledge: Knowledge::default(),
+            knowledge: Knowledge::new(n_vprogs),
             now: 0,
             policy: WitnessPolicy::Declared,
             scratch: Scratch::new(n_accounts, n_vprogs),
@@ -409,7 +409,7 @@ impl Engine {
                 });
             }
             let last_proof = self.dag.last_proof(account.owner);
-            if !last_proof.is_some_and(|s| s > w.time) {
+            if last_proof.is_none_or(|s| s <= w.time) {
                 return Err(ValidationError::WitnessNotBacked {
                     account: account.name.clone(),
                     witness_time: w.time,

@@ -53,6 +53,9 @@ pub struct Model {
     accounts: Vec<Account>,
     /// Per vProg, its accounts in increasing id order.
     owned: Vec<Vec<AccountId>>,
+    /// Per account, its owner: a dense copy of `accounts[a].owner` for the scope
+    /// traversal's anchor test, which would otherwise stride over the names.
+    owners: Vec<VProgId>,
     /// Per account, its position in its owner's `owned` list (its leaf in the owner's
     /// state tree).
     slot: Vec<u32>,
@@ -91,10 +94,12 @@ impl Model {
             slot.push(list.len() as u32);
             list.push(AccountId(i as u32));
         }
+        let owners = accounts.iter().map(|a| a.owner).collect();
         Ok(Self {
             vprogs,
             accounts,
             owned,
+            owners,
             slot,
         })
     }
@@ -125,7 +130,7 @@ impl Model {
     /// If the account id is out of range.
     #[inline]
     pub fn owner(&self, id: AccountId) -> VProgId {
-        self.accounts[id.index()].owner
+        self.owners[id.index()]
     }
 
     /// S_p: the accounts of a vProg in increasing id order.

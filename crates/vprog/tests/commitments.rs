@@ -282,7 +282,7 @@ proptest! {
             1 => { let n = w.account_path.siblings.len(); w.account_path.siblings[pos % n][pos % 8] += d }
             2 => { let n = w.step_path.siblings.len(); w.step_path.siblings[pos % n][pos % 8] += d }
             3 => w.step.state_root[pos % 8] += d,
-            4 => w.account_path.index = big.max(1) ^ w.account_path.index,
+            4 => w.account_path.index ^= big.max(1),
             5 => w.step_path.index ^= big.max(1),
             6 => w.step.from = w.step.from.wrapping_add(big.max(1)),
             7 => c2.root[pos % 8] += d,

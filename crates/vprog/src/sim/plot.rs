@@ -59,6 +59,8 @@ pub fn plot_phase(cfg: &PhaseConfig, points: &[PhasePoint], path: &Path) -> Resu
 }
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+/// A measured series: legend, colour, value at a point.
+type Series = (&'static str, RGBColor, fn(&PhasePoint) -> f64);
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 fn f_range(points: &[PhasePoint]) -> (f64, f64) {
@@ -269,32 +271,26 @@ fn scope_panel(cfg: &PhaseConfig, points: &[PhasePoint], area: &Area<'_>) -> Dra
         .axis_desc_style((FAMILY, 14))
         .draw()?;
     markers(cfg, &mut chart, (x0, x1), y, false)?;
-    let series: [(&str, RGBColor, Box<dyn Fn(&PhasePoint) -> f64>); 5] = [
+    let series: [Series; 5] = [
         (
             "transactions in the largest component (mean)",
             MEASURED,
-            Box::new(|p| p.lcc_txs_mean),
+            |p| p.lcc_txs_mean,
         ),
         (
             "max aggregate scope of one vProg in one epoch",
             AGGREGATE,
-            Box::new(|p| p.aggregate_max as f64),
+            |p| p.aggregate_max as f64,
         ),
-        (
-            "max scope of one transaction",
-            SCOPE_MAX,
-            Box::new(|p| p.scope_max as f64),
-        ),
+        ("max scope of one transaction", SCOPE_MAX, |p| {
+            p.scope_max as f64
+        }),
         (
             "mean aggregate scope per vProg per epoch",
             AGGREGATE_MEAN,
-            Box::new(|p| p.aggregate_mean),
+            |p| p.aggregate_mean,
         ),
-        (
-            "mean scope per execution",
-            SCOPE_MEAN,
-            Box::new(|p| p.scope_mean),
-        ),
+        ("mean scope per execution", SCOPE_MEAN, |p| p.scope_mean),
     ];
     for (label, color, value) in series {
         let pts: Vec<(f64, f64)> = points
@@ -351,13 +347,9 @@ fn mass_panel(cfg: &PhaseConfig, points: &[PhasePoint], area: &Area<'_>) -> Draw
         .axis_desc_style((FAMILY, 14))
         .draw()?;
     markers(cfg, &mut chart, (x0, x1), y, false)?;
-    let series: [(&str, RGBColor, Box<dyn Fn(&PhasePoint) -> f64>); 2] = [
-        (
-            "max execution mass",
-            SCOPE_MAX,
-            Box::new(|p| p.mass_max as f64),
-        ),
-        ("mean execution mass", SCOPE_MEAN, Box::new(|p| p.mass_mean)),
+    let series: [Series; 2] = [
+        ("max execution mass", SCOPE_MAX, |p| p.mass_max as f64),
+        ("mean execution mass", SCOPE_MEAN, |p| p.mass_mean),
     ];
     for (label, color, value) in series {
         let pts: Vec<(f64, f64)> = points
