@@ -204,3 +204,13 @@ fn format_errors_name_operation_and_field() {
         "{e}"
     );
 }
+
+#[test]
+fn readme_example_runs() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let report = run(&readme[start..end]).unwrap();
+    assert_eq!(report.rows.len(), 2);
+    assert!(report.rows.iter().all(|r| r.scope.is_empty()));
+}

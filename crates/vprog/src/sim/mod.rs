@@ -2,6 +2,7 @@
 
 mod phase;
 mod plot;
+mod text;
 mod workload;
 
 pub use phase::{PhaseConfig, PhasePoint, run_phase, run_point, write_csv};
