@@ -6,16 +6,18 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{engine_runs, random_workload, reference_runs};
+use common::{engine_runs, random_workload, random_workload_sized, reference_runs};
 use kiln_vprog::{
     Applied, Engine, Operation, Transaction, TxIndex, VProgId, VertexId, WitnessPolicy,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
+/// Seeded and deterministic; `KILN_LARGE=1` runs 16 times more cases.
 fn config(cases: u32) -> Config {
+    let large = std::env::var("KILN_LARGE").is_ok_and(|v| v == "1");
     Config {
-        cases,
+        cases: if large { cases * 16 } else { cases },
         rng_seed: RngSeed::Fixed(0x6b696c6e),
         failure_persistence: None,
         ..Config::default()
@@ -191,5 +193,18 @@ fn planned_policy_matches_explicit_plan() {
                 "seed {seed}"
             );
         }
+    }
+}
+
+/// Longer histories than the property tests: 40 workloads of up to 400 operations.
+#[test]
+fn fast_scope_equals_reference_on_longer_histories() {
+    for seed in 0..40 {
+        let (model, ops) = random_workload_sized(1_000 + seed, 6, 40, 400);
+        assert_eq!(
+            engine_runs(&model, &ops),
+            reference_runs(&model, &ops),
+            "seed {seed}"
+        );
     }
 }

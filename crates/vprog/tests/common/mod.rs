@@ -17,9 +17,20 @@ use rand_chacha::ChaCha8Rng;
 /// A small random system and a valid operation sequence for it: every witness is backed
 /// by a proof of the owner made after the witnessed time.
 pub fn random_workload(seed: u64) -> (Model, Vec<Operation>) {
+    random_workload_sized(seed, 4, 9, 60)
+}
+
+/// As [`random_workload`], with at most `max_vprogs` vProgs, `max_accounts` accounts and
+/// `max_len` operations.
+pub fn random_workload_sized(
+    seed: u64,
+    max_vprogs: usize,
+    max_accounts: usize,
+    max_len: usize,
+) -> (Model, Vec<Operation>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n_vprogs = rng.random_range(1..=4usize);
-    let n_accounts = rng.random_range(1..=9usize);
+    let n_vprogs = rng.random_range(1..=max_vprogs);
+    let n_accounts = rng.random_range(1..=max_accounts);
     let vprogs = (0..n_vprogs)
         .map(|i| VProg {
             name: format!("p{i}"),
@@ -34,7 +45,7 @@ pub fn random_workload(seed: u64) -> (Model, Vec<Operation>) {
         .collect();
     let owners: Vec<VProgId> = accounts.iter().map(|a| a.owner).collect();
     let model = Model::new(vprogs, accounts).unwrap();
-    let len = rng.random_range(1..=60usize);
+    let len = rng.random_range(1..=max_len);
     let p_proof = rng.random_range(0.0..0.4);
     let mut last_proof = vec![0u64; n_vprogs];
     let mut ops = Vec::with_capacity(len);
