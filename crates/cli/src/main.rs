@@ -23,6 +23,10 @@ enum Command {
     Info(cmd::info::Args),
     /// Median times of kernel operations per backend (`--json` for JSON lines).
     Bench(cmd::bench::Args),
+    /// vProg scopes and execution masses of a scenario file.
+    Scope(cmd::scope::Args),
+    /// Simulations (vProg phase transition).
+    Simulate(cmd::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Scope(args) => cmd::scope::run(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

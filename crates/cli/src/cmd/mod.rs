@@ -2,6 +2,8 @@
 
 pub mod bench;
 pub mod info;
+pub mod scope;
+pub mod simulate;
 
 /// An error to print and exit non-zero with.
 pub type CliError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,55 @@
+//! The hash the commitments are generic over, and how integers and tags enter it.
+
+use kiln_field::{BabyBear, Field};
+
+/// Field elements in a digest: 8 BabyBear elements (≈ 248 bits), as kiln's Poseidon2.
+pub const DIGEST_ELEMS: usize = 8;
+
+/// A hash output, a Merkle node.
+pub type Digest = [BabyBear; DIGEST_ELEMS];
+
+/// The all-zero digest; pads Merkle trees to a power of two.
+pub const ZERO_DIGEST: Digest = [BabyBear::ZERO; DIGEST_ELEMS];
+
+/// What commitments need from a hash over BabyBear: a sponge for messages and a 2-to-1
+/// compression for Merkle nodes.
+///
+/// kiln's production instance is Poseidon2 (width 16, sponge rate 8, digest 8, compression
+/// by truncated permutation; see `DESIGN.md`). The engine is generic so it can run before
+/// that crate is wired in; there is deliberately no built-in toy implementation.
+pub trait CommitmentHasher {
+    /// Hashes a message of field elements. A padding-free sponge is fine: every message
+    /// the crate hashes starts with a domain tag, and its length is fixed by the tag or by
+    /// a count at a fixed position, so no message is a padding-free extension of another.
+    fn hash(&self, input: &[BabyBear]) -> Digest;
+
+    /// Compresses two digests into one (a Merkle parent).
+    fn compress(&self, left: &Digest, right: &Digest) -> Digest;
+}
+
+impl<H: CommitmentHasher + ?Sized> CommitmentHasher for &H {
+    fn hash(&self, input: &[BabyBear]) -> Digest {
+        (**self).hash(input)
+    }
+
+    fn compress(&self, left: &Digest, right: &Digest) -> Digest {
+        (**self).compress(left, right)
+    }
+}
+
+/// Domain tags: the first element of every hashed message, so that a genesis state, a
+/// post-state, an account leaf, a step leaf and commitment metadata never collide.
+pub(crate) mod tag {
+    pub const GENESIS: u32 = 1;
+    pub const STATE: u32 = 2;
+    pub const ACCOUNT_LEAF: u32 = 3;
+    pub const STEP_LEAF: u32 = 4;
+    pub const COMMITMENT: u32 = 5;
+}
+
+/// Appends a u64 as three 22-bit limbs, least significant first: each limb is below p, so
+/// the encoding is injective.
+pub(crate) fn push_u64(buf: &mut Vec<BabyBear>, x: u64) {
+    const MASK: u64 = (1 << 22) - 1;
+    buf.extend([x & MASK, (x >> 22) & MASK, x >> 44].map(|l| BabyBear::new(l as u32)));
+}
