@@ -12,11 +12,13 @@
 mod babybear;
 mod batch;
 mod ext4;
+pub mod matrix;
 mod packed;
 mod traits;
 
 pub use babybear::{BabyBear, P};
 pub use batch::batch_inverse;
 pub use ext4::BabyBearExt4;
+pub use matrix::{AsColMajor, ColMajor, ColMajorMatrix, Dimensions, MatrixError};
 pub use packed::{PackedBabyBear, WIDTH as PACKED_WIDTH};
 pub use traits::{ExtensionField, Field, TwoAdicField};

@@ -419,6 +419,22 @@ impl Mul<BabyBear> for PackedBabyBear {
     }
 }
 
+impl Add<BabyBear> for PackedBabyBear {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, rhs: BabyBear) -> Self {
+        self + Self::broadcast(rhs)
+    }
+}
+
+impl Sub<BabyBear> for PackedBabyBear {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, rhs: BabyBear) -> Self {
+        self - Self::broadcast(rhs)
+    }
+}
+
 impl Neg for PackedBabyBear {
     type Output = Self;
     #[inline(always)]

@@ -1,0 +1,26 @@
+//! AIRs (algebraic intermediate representations) for kiln's STARK.
+//!
+//! An AIR is written once, as [`Air::eval`] against an [`AirBuilder`], and evaluated by
+//! several builders:
+//! * [`SymbolicAirBuilder`]: constraints as expressions, for degrees, counts and the GPU's
+//!   constraint programs;
+//! * the prover's and the verifier's folders (in `kiln-stark`);
+//! * [`check_constraints`]: a debug checker that evaluates every constraint on every row of
+//!   a trace and names the first that fails.
+//!
+//! A trace is a [`ColMajorMatrix`](kiln_field::ColMajorMatrix): one column per trace
+//! column, one row per step. Constraints see the current row and the next one (the last
+//! row's next row is the first: the trace domain is cyclic).
+
+mod algebra;
+mod builder;
+mod check;
+mod symbolic;
+
+pub use algebra::Algebra;
+pub use builder::{Air, AirBuilder, BaseAir, FilteredAirBuilder, Window};
+pub use check::{ConstraintFailure, DebugBuilder, TraceError, check_constraints};
+pub use symbolic::{
+    Entry, SymbolicAirBuilder, SymbolicExpression, SymbolicVariable, constraint_count,
+    max_constraint_degree, quotient_degree, symbolic_constraints,
+};
