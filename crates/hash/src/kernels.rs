@@ -1,45 +1,112 @@
 //! The batched operations, written once over [`Packed`] and compiled once per CPU
 //! backend: many permutations, leaf hashing of column-major rows, and compression.
 //!
+//! States are held transposed, one vector per state element with one lane per state.
+//! Row-major inputs (states, digest pairs) are transposed in and out in `LANES × LANES`
+//! blocks; column-major matrix rows need no transposition at all: element i of the rows
+//! `r..r + LANES` is one contiguous load from column i.
+//!
+//! No closures here or in the code they inline: a closure body is its own function,
+//! compiled without the caller's target features, and the intrinsics inside would become
+//! calls.
+//!
 //! Each backend gets a module of entry points (`scalar`, `avx2`, `avx512`); the SIMD ones
 //! carry `#[target_feature]`, so the generic code inlined into them uses those
 //! instructions. [`dispatch`] picks the module for a [`crate::CpuBackend`].
 
-use core::array;
-
-use kiln_field::{BabyBear, Field};
+use kiln_field::BabyBear;
 
 use crate::packed::{MAX_LANES, Packed};
 use crate::poseidon2::rounds::{permute16, permute24};
 use crate::sponge::{DIGEST_ELEMS, Digest, RATE};
 
-/// Lane-major scratch: `scratch[i][lane]` is element i of the state in that lane.
-type Scratch<const W: usize> = [[BabyBear; MAX_LANES]; W];
+/// A permutation width, named by a type so that drivers call it statically.
+trait Width<const W: usize> {
+    fn permute<V: Packed>(state: &mut [V; W]);
+}
 
-/// Permutes `states` `V::LANES` at a time. A short last group runs with stale lanes
-/// whose results are dropped.
+struct Width16;
+struct Width24;
+
+impl Width<16> for Width16 {
+    #[inline(always)]
+    fn permute<V: Packed>(state: &mut [V; 16]) {
+        permute16(state);
+    }
+}
+
+impl Width<24> for Width24 {
+    #[inline(always)]
+    fn permute<V: Packed>(state: &mut [V; 24]) {
+        permute24(state);
+    }
+}
+
+/// `values[i]` ← the vector whose lane l is `rows[l][i]`, for `rows.len() ≤ LANES` rows
+/// (missing lanes are zero) of at least `values.len()` elements.
 #[inline(always)]
-fn permute_many<V: Packed, const W: usize>(
-    states: &mut [[BabyBear; W]],
-    perm: impl Fn(&mut [V; W]),
-) {
-    let mut scratch: Scratch<W> = [[BabyBear::ZERO; MAX_LANES]; W];
+fn gather_rows<V: Packed>(rows: &[&[BabyBear]], values: &mut [V]) {
+    let n = values.len();
+    let mut start = 0;
+    while start < n {
+        let end = n.min(start + V::LANES);
+        let mut block = [V::splat(0); MAX_LANES];
+        for (b, row) in block.iter_mut().zip(rows) {
+            *b = V::load_partial(&row[start..end]);
+        }
+        V::transpose(&mut block[..V::LANES]);
+        values[start..end].copy_from_slice(&block[..end - start]);
+        start = end;
+    }
+}
+
+/// `rows[l][i]` ← lane l of `values[i]`: the inverse of [`gather_rows`].
+#[inline(always)]
+fn scatter_rows<V: Packed>(values: &[V], rows: &mut [&mut [BabyBear]]) {
+    let n = values.len();
+    let mut start = 0;
+    while start < n {
+        let end = n.min(start + V::LANES);
+        let mut block = [V::splat(0); MAX_LANES];
+        block[..end - start].copy_from_slice(&values[start..end]);
+        V::transpose(&mut block[..V::LANES]);
+        for (b, row) in block.iter().zip(rows.iter_mut()) {
+            b.store_partial(&mut row[start..end]);
+        }
+        start = end;
+    }
+}
+
+/// Writes the first 8 elements of each lane's state to `digests` (one per lane).
+#[inline(always)]
+fn scatter_digests<V: Packed>(state: &[V; 16], digests: &mut [Digest]) {
+    let n = digests.len();
+    let mut rows: [&mut [BabyBear]; MAX_LANES] = Default::default();
+    for (row, digest) in rows.iter_mut().zip(digests.iter_mut()) {
+        *row = digest;
+    }
+    scatter_rows(&state[..DIGEST_ELEMS], &mut rows[..n]);
+}
+
+/// Permutes `states`, `V::LANES` at a time.
+#[inline(always)]
+fn permute_many<V: Packed, const W: usize, P: Width<W>>(states: &mut [[BabyBear; W]]) {
     for group in states.chunks_mut(V::LANES) {
-        for (lane, state) in group.iter().enumerate() {
-            for (row, &x) in scratch.iter_mut().zip(state) {
-                row[lane] = x;
+        let mut v = [V::splat(0); W];
+        {
+            let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
+            for (row, state) in rows.iter_mut().zip(group.iter()) {
+                *row = state;
             }
+            gather_rows(&rows[..group.len()], &mut v);
         }
-        let mut v: [V; W] = array::from_fn(|i| V::load(&scratch[i]));
-        perm(&mut v);
-        for (x, row) in v.iter().zip(scratch.iter_mut()) {
-            x.store(row);
+        P::permute(&mut v);
+        let mut rows: [&mut [BabyBear]; MAX_LANES] = Default::default();
+        let n = group.len();
+        for (row, state) in rows.iter_mut().zip(group.iter_mut()) {
+            *row = state;
         }
-        for (lane, state) in group.iter_mut().enumerate() {
-            for (x, row) in state.iter_mut().zip(&scratch) {
-                *x = row[lane];
-            }
-        }
+        scatter_rows(&v, &mut rows[..n]);
     }
 }
 
@@ -49,42 +116,22 @@ fn permute_many<V: Packed, const W: usize>(
 /// contiguous load from a column.
 #[inline(always)]
 fn hash_rows<V: Packed>(columns: &[&[BabyBear]], first_row: usize, out: &mut [Digest]) {
-    let mut scratch: Scratch<DIGEST_ELEMS> = [[BabyBear::ZERO; MAX_LANES]; DIGEST_ELEMS];
     for (b, group) in out.chunks_mut(V::LANES).enumerate() {
         let row = first_row + b * V::LANES;
-        if group.len() < V::LANES {
-            // Fewer rows left than lanes: one at a time.
-            for (i, digest) in group.iter_mut().enumerate() {
-                hash_rows::<BabyBear>(columns, row + i, core::slice::from_mut(digest));
-            }
-            break;
-        }
+        let n = group.len();
         let mut state = [V::splat(0); 16];
         // Overwrite mode: a short last chunk leaves the rest of the rate as it was.
         for chunk in columns.chunks(RATE) {
             for (x, column) in state.iter_mut().zip(chunk) {
-                *x = V::load(&column[row..]);
+                *x = if n == V::LANES {
+                    V::load(&column[row..])
+                } else {
+                    V::load_partial(&column[row..row + n])
+                };
             }
             permute16(&mut state);
         }
-        for (x, row) in state.iter().zip(scratch.iter_mut()) {
-            x.store(row);
-        }
-        for (lane, digest) in group.iter_mut().enumerate() {
-            for (d, row) in digest.iter_mut().zip(&scratch) {
-                *d = row[lane];
-            }
-        }
-    }
-}
-
-/// Permutes the 16-element states in `scratch` and leaves their first 8 elements there.
-#[inline(always)]
-fn compress_scratch<V: Packed>(scratch: &mut Scratch<16>) {
-    let mut state: [V; 16] = array::from_fn(|i| V::load(&scratch[i]));
-    permute16(&mut state);
-    for (x, row) in state.iter().zip(scratch.iter_mut()) {
-        x.store(row);
+        scatter_digests(&state, group);
     }
 }
 
@@ -92,19 +139,15 @@ fn compress_scratch<V: Packed>(scratch: &mut Scratch<16>) {
 #[inline(always)]
 fn compress_many<V: Packed>(inputs: &[[Digest; 2]], out: &mut [Digest]) {
     assert_eq!(inputs.len(), out.len());
-    let mut scratch: Scratch<16> = [[BabyBear::ZERO; MAX_LANES]; 16];
     for (ins, outs) in inputs.chunks(V::LANES).zip(out.chunks_mut(V::LANES)) {
-        for (lane, pair) in ins.iter().enumerate() {
-            for (row, &x) in scratch.iter_mut().zip(pair.as_flattened()) {
-                row[lane] = x;
-            }
+        let mut state = [V::splat(0); 16];
+        let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
+        for (row, pair) in rows.iter_mut().zip(ins) {
+            *row = pair.as_flattened();
         }
-        compress_scratch::<V>(&mut scratch);
-        for (lane, digest) in outs.iter_mut().enumerate() {
-            for (d, row) in digest.iter_mut().zip(&scratch) {
-                *d = row[lane];
-            }
-        }
+        gather_rows(&rows[..ins.len()], &mut state);
+        permute16(&mut state);
+        scatter_digests(&state, outs);
     }
 }
 
@@ -112,19 +155,20 @@ fn compress_many<V: Packed>(inputs: &[[Digest; 2]], out: &mut [Digest]) {
 #[inline(always)]
 fn compress_in_place<V: Packed>(nodes: &mut [Digest], right: &[Digest]) {
     assert_eq!(nodes.len(), right.len());
-    let mut scratch: Scratch<16> = [[BabyBear::ZERO; MAX_LANES]; 16];
     for (ns, rs) in nodes.chunks_mut(V::LANES).zip(right.chunks(V::LANES)) {
-        for (lane, (l, r)) in ns.iter().zip(rs).enumerate() {
-            for (row, &x) in scratch.iter_mut().zip(l.iter().chain(r)) {
-                row[lane] = x;
-            }
+        let mut state = [V::splat(0); 16];
+        let (left_half, right_half) = state.split_at_mut(DIGEST_ELEMS);
+        let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
+        for (row, digest) in rows.iter_mut().zip(ns.iter()) {
+            *row = digest;
         }
-        compress_scratch::<V>(&mut scratch);
-        for (lane, digest) in ns.iter_mut().enumerate() {
-            for (d, row) in digest.iter_mut().zip(&scratch) {
-                *d = row[lane];
-            }
+        gather_rows(&rows[..ns.len()], left_half);
+        for (row, digest) in rows.iter_mut().zip(rs) {
+            *row = digest;
         }
+        gather_rows(&rows[..rs.len()], right_half);
+        permute16(&mut state);
+        scatter_digests(&state, ns);
     }
 }
 
@@ -136,12 +180,12 @@ macro_rules! backend_kernels {
 
             $(#[$attr])*
             pub(crate) fn permute_many16(states: &mut [[BabyBear; 16]]) {
-                permute_many::<$v, 16>(states, permute16::<$v>);
+                permute_many::<$v, 16, Width16>(states);
             }
 
             $(#[$attr])*
             pub(crate) fn permute_many24(states: &mut [[BabyBear; 24]]) {
-                permute_many::<$v, 24>(states, permute24::<$v>);
+                permute_many::<$v, 24, Width24>(states);
             }
 
             $(#[$attr])*

@@ -5,6 +5,7 @@
 //! `#[inline(always)]` so the intrinsics are inlined into those functions. The arithmetic
 //! is that of the AVX-512 backend (see there), without mask registers.
 
+use core::arch::asm;
 use core::arch::x86_64::*;
 
 use kiln_field::{BabyBear, P};
@@ -21,6 +22,24 @@ pub(crate) struct Avx2(__m256i);
 fn splat_u32(x: u32) -> __m256i {
     // SAFETY: avx2 is enabled in every function this is inlined into (module docs).
     unsafe { _mm256_set1_epi32(x as i32) }
+}
+
+/// The identity, opaque to the optimiser (see the AVX-512 backend's `opaque`).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn opaque(x: __m256i) -> __m256i {
+    let y;
+    // SAFETY: an empty asm block that reads and writes one register.
+    unsafe {
+        asm!("/* {0} */", inlateout(ymm_reg) x => y, options(pure, nomem, nostack, preserves_flags));
+    }
+    y
+}
+
+#[inline(always)]
+fn opaque_mul_p_inv(x: __m256i) -> __m256i {
+    // SAFETY: as in `splat_u32`; `opaque` needs only avx2.
+    unsafe { opaque(_mm256_mul_epu32(x, splat_u32(P_INV))) }
 }
 
 #[inline(always)]
@@ -48,20 +67,29 @@ fn mul_signed_halves(a: __m256i, b: __m256i) -> __m256i {
     // SAFETY: as in `splat_u32`.
     unsafe {
         let x = _mm256_mul_epi32(a, b);
-        let m = _mm256_mul_epu32(x, splat_u32(P_INV));
-        let mp = _mm256_mul_epi32(m, splat_u32(P));
+        let mp = _mm256_mul_epi32(opaque_mul_p_inv(x), splat_u32(P));
         _mm256_sub_epi64(x, mp)
     }
 }
 
 #[inline(always)]
 fn pow7_halves(x: __m256i) -> __m256i {
+    let x2 = movehdup(mul_signed_halves(x, x));
+    let x3 = movehdup(mul_signed_halves(x2, x));
+    let x4 = movehdup(mul_signed_halves(x2, x2));
+    mul_signed_halves(x3, x4)
+}
+
+/// Mask (all-ones lanes) of the first `n` lanes.
+#[inline(always)]
+fn first_lanes(n: usize) -> __m256i {
+    assert!(n <= 8);
     // SAFETY: as in `splat_u32`.
     unsafe {
-        let x2 = _mm256_srli_epi64::<32>(mul_signed_halves(x, x));
-        let x3 = _mm256_srli_epi64::<32>(mul_signed_halves(x2, x));
-        let x4 = _mm256_srli_epi64::<32>(mul_signed_halves(x2, x2));
-        mul_signed_halves(x3, x4)
+        _mm256_cmpgt_epi32(
+            splat_u32(n as u32),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        )
     }
 }
 
@@ -82,10 +110,45 @@ impl Packed for Avx2 {
     }
 
     #[inline(always)]
-    fn store(self, dst: &mut [BabyBear]) {
-        let dst = &mut dst[..8];
-        // SAFETY: `dst` holds 8 `BabyBear`s, an unaligned 32-byte store of words below p.
-        unsafe { _mm256_storeu_si256(dst.as_mut_ptr().cast(), self.0) }
+    fn load_partial(src: &[BabyBear]) -> Self {
+        let mask = first_lanes(src.len());
+        // SAFETY: the masked load reads only the first `src.len()` words, all inside
+        // `src`; masked-off lanes are neither read nor faulted on.
+        unsafe { Self(_mm256_maskload_epi32(src.as_ptr().cast(), mask)) }
+    }
+
+    #[inline(always)]
+    fn store_partial(self, dst: &mut [BabyBear]) {
+        let mask = first_lanes(dst.len());
+        // SAFETY: the masked store writes only the first `dst.len()` words, all inside
+        // `dst`, each below p.
+        unsafe { _mm256_maskstore_epi32(dst.as_mut_ptr().cast(), mask, self.0) }
+    }
+
+    #[inline(always)]
+    fn transpose(block: &mut [Self]) {
+        let r: &mut [Self; 8] = block.try_into().unwrap();
+        // SAFETY: as in `splat_u32`.
+        unsafe {
+            // As the AVX-512 transpose: 32- and 64-bit interleaves leave column 4j + m of
+            // rows 4k..4k + 4 in 128-bit lane j of b[4k + m]; then swap 128-bit lanes.
+            let mut a = [_mm256_setzero_si256(); 8];
+            for k in 0..4 {
+                a[2 * k] = _mm256_unpacklo_epi32(r[2 * k].0, r[2 * k + 1].0);
+                a[2 * k + 1] = _mm256_unpackhi_epi32(r[2 * k].0, r[2 * k + 1].0);
+            }
+            let mut b = [_mm256_setzero_si256(); 8];
+            for k in 0..2 {
+                b[4 * k] = _mm256_unpacklo_epi64(a[4 * k], a[4 * k + 2]);
+                b[4 * k + 1] = _mm256_unpackhi_epi64(a[4 * k], a[4 * k + 2]);
+                b[4 * k + 2] = _mm256_unpacklo_epi64(a[4 * k + 1], a[4 * k + 3]);
+                b[4 * k + 3] = _mm256_unpackhi_epi64(a[4 * k + 1], a[4 * k + 3]);
+            }
+            for m in 0..4 {
+                r[m] = Self(_mm256_permute2x128_si256::<0x20>(b[m], b[4 + m]));
+                r[4 + m] = Self(_mm256_permute2x128_si256::<0x31>(b[m], b[4 + m]));
+            }
+        }
     }
 
     #[inline(always)]
@@ -108,11 +171,10 @@ impl Packed for Avx2 {
         // SAFETY: as in `splat_u32`.
         unsafe {
             let p = splat_u32(P);
-            let p_inv = splat_u32(P_INV);
             let x_even = _mm256_mul_epu32(self.0, rhs.0);
             let x_odd = _mm256_mul_epu32(movehdup(self.0), movehdup(rhs.0));
-            let mp_even = _mm256_mul_epu32(_mm256_mul_epu32(x_even, p_inv), p);
-            let mp_odd = _mm256_mul_epu32(_mm256_mul_epu32(x_odd, p_inv), p);
+            let mp_even = _mm256_mul_epu32(opaque_mul_p_inv(x_even), p);
+            let mp_odd = _mm256_mul_epu32(opaque_mul_p_inv(x_odd), p);
             let r = _mm256_sub_epi32(
                 merge_high_halves(x_even, x_odd),
                 merge_high_halves(mp_even, mp_odd),
@@ -147,10 +209,10 @@ impl Packed for Avx2 {
     }
 
     #[inline(always)]
-    fn add_rc_pow7(self, rc: u32) -> Self {
+    fn add_rc_pow7(self, rc_minus_p: u32) -> Self {
         // SAFETY: as in `splat_u32`.
         unsafe {
-            let x = _mm256_add_epi32(self.0, splat_u32(rc.wrapping_sub(P)));
+            let x = _mm256_add_epi32(self.0, splat_u32(rc_minus_p));
             let even = pow7_halves(x);
             let odd = pow7_halves(movehdup(x));
             Self(canonicalize_signed(merge_high_halves(even, odd)))

@@ -32,11 +32,21 @@ pub(crate) trait Packed: Copy {
     /// If `src` is shorter than `LANES`.
     fn load(src: &[BabyBear]) -> Self;
 
-    /// Lanes into `dst[..LANES]`.
+    /// The first `src.len()` lanes from `src`, the others zero.
     ///
     /// # Panics
-    /// If `dst` is shorter than `LANES`.
-    fn store(self, dst: &mut [BabyBear]);
+    /// If `src` is longer than `LANES`.
+    fn load_partial(src: &[BabyBear]) -> Self;
+
+    /// The first `dst.len()` lanes into `dst`.
+    ///
+    /// # Panics
+    /// If `dst` is longer than `LANES`.
+    fn store_partial(self, dst: &mut [BabyBear]);
+
+    /// Transposes the `LANES × LANES` matrix whose rows are `block[..LANES]`: afterwards
+    /// lane l of `block[i]` is what lane i of `block[l]` was.
+    fn transpose(block: &mut [Self]);
 
     fn add(self, rhs: Self) -> Self;
     fn sub(self, rhs: Self) -> Self;
@@ -53,10 +63,11 @@ pub(crate) trait Packed: Copy {
         self.add(self)
     }
 
-    /// `(self + rc)^7`, with `rc` a Montgomery word: the S-box of one round.
+    /// `(self + rc)^7`: the S-box of one round, given `rc_minus_p = rc − p (mod 2^32)` for
+    /// a Montgomery word `rc` (the form the SIMD backends add without a reduction).
     #[inline(always)]
-    fn add_rc_pow7(self, rc: u32) -> Self {
-        let x = self.add(Self::splat(rc));
+    fn add_rc_pow7(self, rc_minus_p: u32) -> Self {
+        let x = self.add(Self::splat(rc_minus_p.wrapping_add(kiln_field::P)));
         let x2 = x.mul(x);
         let x3 = x2.mul(x);
         let x4 = x2.mul(x2);

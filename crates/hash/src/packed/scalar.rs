@@ -18,9 +18,19 @@ impl Packed for BabyBear {
     }
 
     #[inline(always)]
-    fn store(self, dst: &mut [BabyBear]) {
-        dst[0] = self;
+    fn load_partial(src: &[BabyBear]) -> Self {
+        src.first().copied().unwrap_or(BabyBear::from_monty(0))
     }
+
+    #[inline(always)]
+    fn store_partial(self, dst: &mut [BabyBear]) {
+        if let Some(d) = dst.first_mut() {
+            *d = self;
+        }
+    }
+
+    #[inline(always)]
+    fn transpose(_block: &mut [Self]) {}
 
     #[inline(always)]
     fn add(self, rhs: Self) -> Self {

@@ -13,8 +13,53 @@
 //! `M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]]`, and `M_I = 1 + diag(V)` with 1 the
 //! all-ones matrix and V the internal diagonal of `crate::constants`.
 
-use crate::constants::{POSEIDON2_W16, POSEIDON2_W24, Poseidon2Constants};
+use kiln_field::P;
+
+use crate::constants::{
+    HALF_FULL_ROUNDS, PARTIAL_ROUNDS_16, PARTIAL_ROUNDS_24, POSEIDON2_W16, POSEIDON2_W24,
+    Poseidon2Constants,
+};
 use crate::packed::Packed;
+
+/// Round constants as `rc − p (mod 2^32)` of their Montgomery words, the form
+/// [`Packed::add_rc_pow7`] takes (SIMD backends add it to a word in `[0, p)` and get a
+/// signed value in `[−p, p)` with no reduction).
+struct ShiftedConstants<const WIDTH: usize, const PARTIAL: usize> {
+    initial: [[u32; WIDTH]; HALF_FULL_ROUNDS],
+    terminal: [[u32; WIDTH]; HALF_FULL_ROUNDS],
+    internal: [u32; PARTIAL],
+}
+
+const fn shift<const N: usize>(xs: &[kiln_field::BabyBear; N]) -> [u32; N] {
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = xs[i].to_monty().wrapping_sub(P);
+        i += 1;
+    }
+    out
+}
+
+const fn shifted<const WIDTH: usize, const PARTIAL: usize>(
+    c: &Poseidon2Constants<WIDTH, PARTIAL>,
+) -> ShiftedConstants<WIDTH, PARTIAL> {
+    let mut initial = [[0; WIDTH]; HALF_FULL_ROUNDS];
+    let mut terminal = [[0; WIDTH]; HALF_FULL_ROUNDS];
+    let mut r = 0;
+    while r < HALF_FULL_ROUNDS {
+        initial[r] = shift(&c.initial[r]);
+        terminal[r] = shift(&c.terminal[r]);
+        r += 1;
+    }
+    ShiftedConstants {
+        initial,
+        terminal,
+        internal: shift(&c.internal),
+    }
+}
+
+static SHIFTED_16: ShiftedConstants<16, PARTIAL_ROUNDS_16> = shifted(&POSEIDON2_W16);
+static SHIFTED_24: ShiftedConstants<24, PARTIAL_ROUNDS_24> = shifted(&POSEIDON2_W24);
 
 /// `x ← M4·x`, in 7 additions and 2 doublings.
 #[inline(always)]
@@ -55,27 +100,24 @@ pub(crate) fn external_linear<V: Packed, const WIDTH: usize>(state: &mut [V; WID
 
 /// One full round: add the round constants, S-box on every element, `M_E`.
 #[inline(always)]
-fn full_round<V: Packed, const WIDTH: usize>(
-    state: &mut [V; WIDTH],
-    rc: &[kiln_field::BabyBear; WIDTH],
-) {
-    for (x, rc) in state.iter_mut().zip(rc) {
-        *x = x.add_rc_pow7(rc.to_monty());
+fn full_round<V: Packed, const WIDTH: usize>(state: &mut [V; WIDTH], rc: &[u32; WIDTH]) {
+    for (x, &rc) in state.iter_mut().zip(rc) {
+        *x = x.add_rc_pow7(rc);
     }
     external_linear(state);
 }
 
-/// Sum of `xs` as a balanced tree (shorter dependency chains than a left fold).
+/// Sum of `xs` in four interleaved chains (shorter dependency chains than one fold; not
+/// recursive, so it inlines).
 #[inline(always)]
 fn sum<V: Packed>(xs: &[V]) -> V {
-    match xs.len() {
-        1 => xs[0],
-        2 => xs[0].add(xs[1]),
-        n => {
-            let (a, b) = xs.split_at(n / 2);
-            sum(a).add(sum(b))
+    let mut acc = [xs[0], xs[1], xs[2], xs[3]];
+    for chunk in xs[4..].chunks(4) {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a = a.add(x);
         }
     }
+    acc[0].add(acc[1]).add(acc[2].add(acc[3]))
 }
 
 /// `state ← M_I·state` for width 16: `state[i] ← V[i]·state[i] + Σ state`, with
@@ -135,33 +177,50 @@ pub(crate) fn internal_linear24<V: Packed>(s: &mut [V; 24]) {
     s[23] = full.sub(s[23].div_2exp::<27>());
 }
 
+/// The initial linear layer and full rounds.
 #[inline(always)]
-fn permute<V: Packed, const WIDTH: usize, const PARTIAL: usize>(
+fn initial_rounds<V: Packed, const WIDTH: usize, const PARTIAL: usize>(
     state: &mut [V; WIDTH],
-    constants: &Poseidon2Constants<WIDTH, PARTIAL>,
-    internal_linear: impl Fn(&mut [V; WIDTH]),
+    constants: &ShiftedConstants<WIDTH, PARTIAL>,
 ) {
     external_linear(state);
     for rc in &constants.initial {
         full_round(state, rc);
     }
-    for rc in &constants.internal {
-        state[0] = state[0].add_rc_pow7(rc.to_monty());
-        internal_linear(state);
-    }
+}
+
+/// The terminal full rounds.
+#[inline(always)]
+fn terminal_rounds<V: Packed, const WIDTH: usize, const PARTIAL: usize>(
+    state: &mut [V; WIDTH],
+    constants: &ShiftedConstants<WIDTH, PARTIAL>,
+) {
     for rc in &constants.terminal {
         full_round(state, rc);
     }
 }
 
+// The partial rounds are written out per width (the internal layers differ); no
+// closures, which would be compiled without the caller's target features.
+
 /// The width-16 permutation on `V::LANES` states at once.
 #[inline(always)]
 pub(crate) fn permute16<V: Packed>(state: &mut [V; 16]) {
-    permute(state, &POSEIDON2_W16, internal_linear16);
+    initial_rounds(state, &SHIFTED_16);
+    for &rc in &SHIFTED_16.internal {
+        state[0] = state[0].add_rc_pow7(rc);
+        internal_linear16(state);
+    }
+    terminal_rounds(state, &SHIFTED_16);
 }
 
 /// The width-24 permutation on `V::LANES` states at once.
 #[inline(always)]
 pub(crate) fn permute24<V: Packed>(state: &mut [V; 24]) {
-    permute(state, &POSEIDON2_W24, internal_linear24);
+    initial_rounds(state, &SHIFTED_24);
+    for &rc in &SHIFTED_24.internal {
+        state[0] = state[0].add_rc_pow7(rc);
+        internal_linear24(state);
+    }
+    terminal_rounds(state, &SHIFTED_24);
 }
