@@ -17,12 +17,13 @@
 use kiln_field::BabyBear;
 
 use crate::packed::{MAX_LANES, Packed};
-use crate::poseidon2::rounds::{permute16, permute24};
+use crate::poseidon2::rounds::{permute16, permute16_x2, permute24, permute24_x2};
 use crate::sponge::{DIGEST_ELEMS, Digest, RATE};
 
 /// A permutation width, named by a type so that drivers call it statically.
 trait Width<const W: usize> {
     fn permute<V: Packed>(state: &mut [V; W]);
+    fn permute_x2<V: Packed>(a: &mut [V; W], b: &mut [V; W]);
 }
 
 struct Width16;
@@ -33,12 +34,22 @@ impl Width<16> for Width16 {
     fn permute<V: Packed>(state: &mut [V; 16]) {
         permute16(state);
     }
+
+    #[inline(always)]
+    fn permute_x2<V: Packed>(a: &mut [V; 16], b: &mut [V; 16]) {
+        permute16_x2(a, b);
+    }
 }
 
 impl Width<24> for Width24 {
     #[inline(always)]
     fn permute<V: Packed>(state: &mut [V; 24]) {
         permute24(state);
+    }
+
+    #[inline(always)]
+    fn permute_x2<V: Packed>(a: &mut [V; 24], b: &mut [V; 24]) {
+        permute24_x2(a, b);
     }
 }
 
@@ -88,25 +99,44 @@ fn scatter_digests<V: Packed>(state: &[V; 16], digests: &mut [Digest]) {
     scatter_rows(&state[..DIGEST_ELEMS], &mut rows[..n]);
 }
 
-/// Permutes `states`, `V::LANES` at a time.
+/// Transposes up to `V::LANES` states into `v`.
+#[inline(always)]
+fn gather_states<V: Packed, const W: usize>(group: &[[BabyBear; W]], v: &mut [V; W]) {
+    let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
+    for (row, state) in rows.iter_mut().zip(group) {
+        *row = state;
+    }
+    gather_rows(&rows[..group.len()], v);
+}
+
+/// Transposes `v` back into up to `V::LANES` states.
+#[inline(always)]
+fn scatter_states<V: Packed, const W: usize>(v: &[V; W], group: &mut [[BabyBear; W]]) {
+    let n = group.len();
+    let mut rows: [&mut [BabyBear]; MAX_LANES] = Default::default();
+    for (row, state) in rows.iter_mut().zip(group.iter_mut()) {
+        *row = state;
+    }
+    scatter_rows(v, &mut rows[..n]);
+}
+
+/// Permutes `states`, `V::LANES` at a time (two groups at a time if `V::INTERLEAVE`).
 #[inline(always)]
 fn permute_many<V: Packed, const W: usize, P: Width<W>>(states: &mut [[BabyBear; W]]) {
-    for group in states.chunks_mut(V::LANES) {
-        let mut v = [V::splat(0); W];
-        {
-            let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
-            for (row, state) in rows.iter_mut().zip(group.iter()) {
-                *row = state;
-            }
-            gather_rows(&rows[..group.len()], &mut v);
+    let groups = if V::INTERLEAVE { 2 } else { 1 };
+    for pair in states.chunks_mut(groups * V::LANES) {
+        let (first, second) = pair.split_at_mut(pair.len().min(V::LANES));
+        let mut a = [V::splat(0); W];
+        gather_states(first, &mut a);
+        if second.is_empty() {
+            P::permute(&mut a);
+        } else {
+            let mut b = [V::splat(0); W];
+            gather_states(second, &mut b);
+            P::permute_x2(&mut a, &mut b);
+            scatter_states(&b, second);
         }
-        P::permute(&mut v);
-        let mut rows: [&mut [BabyBear]; MAX_LANES] = Default::default();
-        let n = group.len();
-        for (row, state) in rows.iter_mut().zip(group.iter_mut()) {
-            *row = state;
-        }
-        scatter_rows(&v, &mut rows[..n]);
+        scatter_states(&a, first);
     }
 }
 

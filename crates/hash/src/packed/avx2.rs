@@ -95,6 +95,7 @@ fn first_lanes(n: usize) -> __m256i {
 
 impl Packed for Avx2 {
     const LANES: usize = 8;
+    const INTERLEAVE: bool = false;
 
     #[inline(always)]
     fn splat(monty: u32) -> Self {
@@ -196,13 +197,14 @@ impl Packed for Avx2 {
 
     #[inline(always)]
     fn div_2exp<const K: u32>(self) -> Self {
-        // SAFETY: as in `splat_u32`.
+        // `opaque`: see the AVX-512 backend.
+        // SAFETY: as in `splat_u32`; `opaque` needs only avx2.
         unsafe {
             let hi = _mm256_srl_epi32(self.0, _mm_cvtsi32_si128(K as i32));
             let lo = _mm256_and_si256(self.0, splat_u32((1 << K) - 1));
             let t = _mm256_sub_epi32(
                 _mm256_sll_epi32(lo, _mm_cvtsi32_si128(31 - K as i32)),
-                _mm256_sll_epi32(lo, _mm_cvtsi32_si128(27 - K as i32)),
+                _mm256_sll_epi32(opaque(lo), _mm_cvtsi32_si128(27 - K as i32)),
             );
             Self(canonicalize_signed(_mm256_sub_epi32(hi, t)))
         }

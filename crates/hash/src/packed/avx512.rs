@@ -110,6 +110,7 @@ fn first_lanes(n: usize) -> __mmask16 {
 
 impl Packed for Avx512 {
     const LANES: usize = 16;
+    const INTERLEAVE: bool = false;
 
     #[inline(always)]
     fn splat(monty: u32) -> Self {
@@ -225,13 +226,15 @@ impl Packed for Avx512 {
     fn div_2exp<const K: u32>(self) -> Self {
         // See `super::div_2exp_u32`. Shifts by a constant count through a vector count
         // (the shift amounts are not const-generic expressions); LLVM emits immediates.
-        // SAFETY: as in `splat_u32`.
+        // `opaque` keeps LLVM from merging the two shifts into a `vpmulld`: the
+        // multiplier ports are the bottleneck of the permutation.
+        // SAFETY: as in `splat_u32`; `opaque` needs only avx512f.
         unsafe {
             let hi = _mm512_srli_epi32::<K>(self.0);
             let lo = _mm512_and_si512(self.0, splat_u32((1 << K) - 1));
             let t = _mm512_sub_epi32(
                 _mm512_sll_epi32(lo, _mm_cvtsi32_si128(31 - K as i32)),
-                _mm512_sll_epi32(lo, _mm_cvtsi32_si128(27 - K as i32)),
+                _mm512_sll_epi32(opaque(lo), _mm_cvtsi32_si128(27 - K as i32)),
             );
             Self(canonicalize_signed(_mm512_sub_epi32(hi, t)))
         }

@@ -23,6 +23,10 @@ pub(crate) const MAX_LANES: usize = 16;
 pub(crate) trait Packed: Copy {
     const LANES: usize;
 
+    /// Whether to run two groups of states interleaved (see `rounds::permute16_x2`):
+    /// pays off where latency, not throughput, limits the partial rounds.
+    const INTERLEAVE: bool;
+
     /// Every lane set to the Montgomery word `monty`.
     fn splat(monty: u32) -> Self;
 

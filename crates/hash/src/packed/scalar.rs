@@ -6,6 +6,7 @@ use super::{Packed, div_2exp_u32, halve_u32};
 
 impl Packed for BabyBear {
     const LANES: usize = 1;
+    const INTERLEAVE: bool = true;
 
     #[inline(always)]
     fn splat(monty: u32) -> Self {

@@ -101,9 +101,20 @@ pub(crate) fn external_linear<V: Packed, const WIDTH: usize>(state: &mut [V; WID
 /// One full round: add the round constants, S-box on every element, `M_E`.
 #[inline(always)]
 fn full_round<V: Packed, const WIDTH: usize>(state: &mut [V; WIDTH], rc: &[u32; WIDTH]) {
-    for (x, &rc) in state.iter_mut().zip(rc) {
-        *x = x.add_rc_pow7(rc);
+    // Written out element by element: as a loop LLVM keeps it rolled (the body is
+    // large), the state then lives in memory instead of registers, and the permutation
+    // runs ~10% slower.
+    macro_rules! sbox {
+        ($($i:literal)*) => {
+            $(
+                if $i < WIDTH {
+                    state[$i] = state[$i].add_rc_pow7(rc[$i]);
+                }
+            )*
+        };
     }
+    sbox!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23);
+    const { assert!(WIDTH <= 24) };
     external_linear(state);
 }
 
@@ -212,6 +223,38 @@ pub(crate) fn permute16<V: Packed>(state: &mut [V; 16]) {
         internal_linear16(state);
     }
     terminal_rounds(state, &SHIFTED_16);
+}
+
+/// The width-16 permutation on two independent groups of `V::LANES` states. The partial
+/// rounds are latency-bound (each waits for the S-box of `state[0]`); interleaving two
+/// groups lets one group's S-box overlap the other's.
+#[inline(always)]
+pub(crate) fn permute16_x2<V: Packed>(a: &mut [V; 16], b: &mut [V; 16]) {
+    initial_rounds(a, &SHIFTED_16);
+    initial_rounds(b, &SHIFTED_16);
+    for &rc in &SHIFTED_16.internal {
+        a[0] = a[0].add_rc_pow7(rc);
+        b[0] = b[0].add_rc_pow7(rc);
+        internal_linear16(a);
+        internal_linear16(b);
+    }
+    terminal_rounds(a, &SHIFTED_16);
+    terminal_rounds(b, &SHIFTED_16);
+}
+
+/// The width-24 permutation on two independent groups (see [`permute16_x2`]).
+#[inline(always)]
+pub(crate) fn permute24_x2<V: Packed>(a: &mut [V; 24], b: &mut [V; 24]) {
+    initial_rounds(a, &SHIFTED_24);
+    initial_rounds(b, &SHIFTED_24);
+    for &rc in &SHIFTED_24.internal {
+        a[0] = a[0].add_rc_pow7(rc);
+        b[0] = b[0].add_rc_pow7(rc);
+        internal_linear24(a);
+        internal_linear24(b);
+    }
+    terminal_rounds(a, &SHIFTED_24);
+    terminal_rounds(b, &SHIFTED_24);
 }
 
 /// The width-24 permutation on `V::LANES` states at once.
