@@ -88,9 +88,58 @@ fn scatter_rows<V: Packed>(values: &[V], rows: &mut [&mut [BabyBear]]) {
     }
 }
 
+/// [`gather_rows`] for exactly `V::LANES` rows of `W ≥ N` elements, elements `0..N`, with
+/// every bound known at compile time, so the blocks stay in registers.
+#[inline(always)]
+fn gather_full<V: Packed, const W: usize, const N: usize>(
+    rows: &[[BabyBear; W]],
+    values: &mut [V],
+) {
+    debug_assert!(rows.len() == V::LANES && values.len() == N && N <= W);
+    let mut start = 0;
+    while start < N {
+        let n = (N - start).min(V::LANES);
+        let mut block = [V::splat(0); MAX_LANES];
+        for (b, row) in block.iter_mut().zip(&rows[..V::LANES]) {
+            *b = if n == V::LANES {
+                V::load(&row[start..])
+            } else {
+                V::load_partial(&row[start..start + n])
+            };
+        }
+        V::transpose(&mut block[..V::LANES]);
+        values[start..start + n].copy_from_slice(&block[..n]);
+        start += V::LANES;
+    }
+}
+
+/// [`scatter_rows`] for exactly `V::LANES` rows, elements `0..N`; see [`gather_full`].
+#[inline(always)]
+fn scatter_full<V: Packed, const W: usize, const N: usize>(
+    values: &[V],
+    rows: &mut [[BabyBear; W]],
+) {
+    debug_assert!(rows.len() == V::LANES && values.len() == N && N <= W);
+    let mut start = 0;
+    while start < N {
+        let n = (N - start).min(V::LANES);
+        let mut block = [V::splat(0); MAX_LANES];
+        block[..n].copy_from_slice(&values[start..start + n]);
+        V::transpose(&mut block[..V::LANES]);
+        for (b, row) in block.iter().zip(&mut rows[..V::LANES]) {
+            b.store_partial(&mut row[start..start + n]);
+        }
+        start += V::LANES;
+    }
+}
+
 /// Writes the first 8 elements of each lane's state to `digests` (one per lane).
 #[inline(always)]
 fn scatter_digests<V: Packed>(state: &[V; 16], digests: &mut [Digest]) {
+    if digests.len() == V::LANES {
+        scatter_full::<V, DIGEST_ELEMS, DIGEST_ELEMS>(&state[..DIGEST_ELEMS], digests);
+        return;
+    }
     let n = digests.len();
     let mut rows: [&mut [BabyBear]; MAX_LANES] = Default::default();
     for (row, digest) in rows.iter_mut().zip(digests.iter_mut()) {
@@ -102,6 +151,10 @@ fn scatter_digests<V: Packed>(state: &[V; 16], digests: &mut [Digest]) {
 /// Transposes up to `V::LANES` states into `v`.
 #[inline(always)]
 fn gather_states<V: Packed, const W: usize>(group: &[[BabyBear; W]], v: &mut [V; W]) {
+    if group.len() == V::LANES {
+        gather_full::<V, W, W>(group, v);
+        return;
+    }
     let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
     for (row, state) in rows.iter_mut().zip(group) {
         *row = state;
@@ -112,6 +165,10 @@ fn gather_states<V: Packed, const W: usize>(group: &[[BabyBear; W]], v: &mut [V;
 /// Transposes `v` back into up to `V::LANES` states.
 #[inline(always)]
 fn scatter_states<V: Packed, const W: usize>(v: &[V; W], group: &mut [[BabyBear; W]]) {
+    if group.len() == V::LANES {
+        scatter_full::<V, W, W>(v, group);
+        return;
+    }
     let n = group.len();
     let mut rows: [&mut [BabyBear]; MAX_LANES] = Default::default();
     for (row, state) in rows.iter_mut().zip(group.iter_mut()) {
@@ -193,11 +250,16 @@ fn compress_many<V: Packed>(inputs: &[[Digest; 2]], out: &mut [Digest]) {
     assert_eq!(inputs.len(), out.len());
     for (ins, outs) in inputs.chunks(V::LANES).zip(out.chunks_mut(V::LANES)) {
         let mut state = [V::splat(0); 16];
-        let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
-        for (row, pair) in rows.iter_mut().zip(ins) {
-            *row = pair.as_flattened();
+        if ins.len() == V::LANES {
+            let (pairs, _) = ins.as_flattened().as_flattened().as_chunks::<16>();
+            gather_full::<V, 16, 16>(pairs, &mut state);
+        } else {
+            let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
+            for (row, pair) in rows.iter_mut().zip(ins) {
+                *row = pair.as_flattened();
+            }
+            gather_rows(&rows[..ins.len()], &mut state);
         }
-        gather_rows(&rows[..ins.len()], &mut state);
         permute16(&mut state);
         scatter_digests(&state, outs);
     }
@@ -210,6 +272,13 @@ fn compress_in_place<V: Packed>(nodes: &mut [Digest], right: &[Digest]) {
     for (ns, rs) in nodes.chunks_mut(V::LANES).zip(right.chunks(V::LANES)) {
         let mut state = [V::splat(0); 16];
         let (left_half, right_half) = state.split_at_mut(DIGEST_ELEMS);
+        if ns.len() == V::LANES {
+            gather_full::<V, DIGEST_ELEMS, DIGEST_ELEMS>(ns, left_half);
+            gather_full::<V, DIGEST_ELEMS, DIGEST_ELEMS>(rs, right_half);
+            permute16(&mut state);
+            scatter_digests(&state, ns);
+            continue;
+        }
         let mut rows: [&[BabyBear]; MAX_LANES] = [&[]; MAX_LANES];
         for (row, digest) in rows.iter_mut().zip(ns.iter()) {
             *row = digest;

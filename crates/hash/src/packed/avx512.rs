@@ -234,7 +234,7 @@ impl Packed for Avx512 {
             let lo = _mm512_and_si512(self.0, splat_u32((1 << K) - 1));
             let t = _mm512_sub_epi32(
                 _mm512_sll_epi32(lo, _mm_cvtsi32_si128(31 - K as i32)),
-                _mm512_sll_epi32(opaque(lo), _mm_cvtsi32_si128(27 - K as i32)),
+                _mm512_sll_epi32(lo, _mm_cvtsi32_si128(27 - K as i32)),
             );
             Self(canonicalize_signed(_mm512_sub_epi32(hi, t)))
         }
