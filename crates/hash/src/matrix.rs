@@ -124,7 +124,7 @@ impl<'a> ColMajor<'a> {
 }
 
 /// An owned column-major matrix.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ColMajorMatrix {
     data: Vec<BabyBear>,
     width: usize,

@@ -8,8 +8,7 @@ use std::process::Command;
 use std::{env, fs};
 
 use kiln_field::BabyBear;
-use kiln_hash::constants::{POSEIDON2_W16, POSEIDON2_W24};
-use kiln_hash::{CUDA_HEADER_PATH, cuda_constants_header};
+use kiln_hash::{CUDA_HEADER_PATH, POSEIDON2_W16, POSEIDON2_W24, cuda_constants_header};
 
 fn header_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -6,8 +6,10 @@ mod common;
 
 use common::{backends, from_p3_array, to_p3_array};
 use kiln_field::{BabyBear, Field};
-use kiln_hash::constants::{POSEIDON2_W16, POSEIDON2_W24, Poseidon2Constants};
-use kiln_hash::{CpuBackend, Permutation, Poseidon2W16, Poseidon2W24};
+use kiln_hash::{
+    CpuBackend, POSEIDON2_W16, POSEIDON2_W24, Permutation, Poseidon2Constants, Poseidon2W16,
+    Poseidon2W24,
+};
 use p3_baby_bear::{
     BabyBearInternalLayerParameters, default_babybear_poseidon2_16, default_babybear_poseidon2_24,
 };
