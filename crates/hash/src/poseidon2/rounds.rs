@@ -113,7 +113,14 @@ fn full_round<V: Packed, const WIDTH: usize>(state: &mut [V; WIDTH], rc: &[u32; 
             )*
         };
     }
-    sbox!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23);
+    if V::LANES == 1 {
+        // One lane: a plain loop, which LLVM vectorizes across the state.
+        for (x, &rc) in state.iter_mut().zip(rc) {
+            *x = x.add_rc_pow7(rc);
+        }
+    } else {
+        sbox!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23);
+    }
     const { assert!(WIDTH <= 24) };
     external_linear(state);
 }
