@@ -224,18 +224,15 @@ impl Packed for Avx512 {
 
     #[inline(always)]
     fn div_2exp<const K: u32>(self) -> Self {
-        // See `super::div_2exp_u32`. Shifts by a constant count through a vector count
-        // (the shift amounts are not const-generic expressions); LLVM emits immediates.
-        // `opaque` keeps LLVM from merging the two shifts into a `vpmulld`: the
-        // multiplier ports are the bottleneck of the permutation.
-        // SAFETY: as in `splat_u32`; `opaque` needs only avx512f.
+        // See `super::div_2exp_u32`, with lo·15·2^(27−K) = (u >> 1) − (u >> 5) for
+        // u = x << (32 − K) = lo·2^(32−K): shifts only, no mask constant (a register
+        // fewer per K; width 24 is short of registers). The counts go through vectors
+        // because they are not const-generic expressions; LLVM emits immediates.
+        // SAFETY: as in `splat_u32`.
         unsafe {
             let hi = _mm512_srli_epi32::<K>(self.0);
-            let lo = _mm512_and_si512(self.0, splat_u32((1 << K) - 1));
-            let t = _mm512_sub_epi32(
-                _mm512_sll_epi32(lo, _mm_cvtsi32_si128(31 - K as i32)),
-                _mm512_sll_epi32(lo, _mm_cvtsi32_si128(27 - K as i32)),
-            );
+            let u = _mm512_sll_epi32(self.0, _mm_cvtsi32_si128(32 - K as i32));
+            let t = _mm512_sub_epi32(_mm512_srli_epi32::<1>(u), _mm512_srli_epi32::<5>(u));
             Self(canonicalize_signed(_mm512_sub_epi32(hi, t)))
         }
     }
