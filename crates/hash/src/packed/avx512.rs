@@ -10,6 +10,8 @@ use core::arch::x86_64::*;
 use kiln_field::{BabyBear, P};
 
 use super::Packed;
+use crate::constants::{POSEIDON2_W16, POSEIDON2_W24};
+use crate::poseidon2::rounds::{SHIFTED_16, SHIFTED_24};
 
 /// p^{-1} mod 2^32: Montgomery reduction subtracts `(lo(x)·p^{-1} mod 2^32)·p`.
 const P_INV: u32 = 0x8800_0001;
@@ -248,5 +250,195 @@ impl Packed for Avx512 {
             let odd = pow7_halves(movehdup(x));
             Self(canonicalize_signed(merge_high_halves(even, odd)))
         }
+    }
+}
+
+// ---- One state in one register (two for width 24): lane i holds state[i]. ----
+//
+// Lower latency for a single permutation (the verifier, one-off hashes) than the scalar
+// path; batches use the lane-per-state layout above instead.
+
+/// Montgomery words of `xs`, zero-padded to 32.
+const fn words32<const N: usize>(xs: &[BabyBear; N]) -> [u32; 32] {
+    let mut out = [0; 32];
+    let mut i = 0;
+    while i < N {
+        out[i] = xs[i].to_monty();
+        i += 1;
+    }
+    out
+}
+
+/// `V` of `M_I = 1 + diag(V)` as Montgomery words.
+static DIAG16: [u32; 32] = words32(&POSEIDON2_W16.internal_diag_values());
+static DIAG24: [u32; 32] = words32(&POSEIDON2_W24.internal_diag_values());
+
+/// Shifted round constants (see `Packed::add_rc_pow7`) of width 24, padded to 32 lanes.
+static RC24_PADDED: [[[u32; 32]; 4]; 2] = {
+    let mut out = [[[0u32.wrapping_sub(P); 32]; 4]; 2];
+    let mut r = 0;
+    while r < 4 {
+        let mut i = 0;
+        while i < 24 {
+            out[0][r][i] = SHIFTED_24.initial[r][i];
+            out[1][r][i] = SHIFTED_24.terminal[r][i];
+            i += 1;
+        }
+        r += 1;
+    }
+    out
+};
+
+/// The 16 words at `x[..16]`.
+#[inline(always)]
+fn load16(x: &[u32]) -> __m512i {
+    let x = &x[..16];
+    // SAFETY: 16 words, an unaligned 64-byte load; avx512f as in `splat_u32`.
+    unsafe { _mm512_loadu_si512(x.as_ptr().cast()) }
+}
+
+/// `y_i = 2x_i + 3x_{i+1} + x_{i+2} + x_{i+3}` (indices mod 4 within each 128-bit lane).
+#[inline(always)]
+fn mat4_lanes(x: Avx512) -> Avx512 {
+    // SAFETY: as in `splat_u32`.
+    unsafe {
+        let r1 = Avx512(_mm512_shuffle_epi32::<0x39>(x.0)); // x_{i+1}
+        let r2 = Avx512(_mm512_shuffle_epi32::<0x4e>(x.0)); // x_{i+2}
+        let r3 = Avx512(_mm512_shuffle_epi32::<0x93>(x.0)); // x_{i+3}
+        let a = x.add(r1);
+        let block_sum = a.add(r2.add(r3));
+        block_sum.add(a.add(r1))
+    }
+}
+
+/// Every 128-bit lane set to the sum of the four.
+#[inline(always)]
+fn sum_blocks(y: Avx512) -> Avx512 {
+    // SAFETY: as in `splat_u32`.
+    unsafe {
+        let t = y.add(Avx512(_mm512_shuffle_i32x4::<0xb1>(y.0, y.0)));
+        t.add(Avx512(_mm512_shuffle_i32x4::<0x4e>(t.0, t.0)))
+    }
+}
+
+/// `(x + rc)^7` per lane, `rc` in the shifted form of `Packed::add_rc_pow7`.
+#[inline(always)]
+fn sbox_lanes(x: Avx512, rc: __m512i) -> Avx512 {
+    // SAFETY: as in `splat_u32`.
+    let v = unsafe { _mm512_add_epi32(x.0, rc) };
+    let even = pow7_halves(v);
+    let odd = pow7_halves(movehdup(v));
+    Avx512(canonicalize_signed(merge_high_halves(even, odd)))
+}
+
+/// `(x_0 + rc)^7` broadcast to every lane.
+#[inline(always)]
+fn sbox_lane0(x: Avx512, rc: u32) -> Avx512 {
+    // SAFETY: as in `splat_u32`.
+    unsafe {
+        let v = _mm512_add_epi32(x.0, splat_u32(rc));
+        let s0 = canonicalize_signed(movehdup(pow7_halves(v)));
+        Avx512(_mm512_broadcastd_epi32(_mm512_castsi512_si128(s0)))
+    }
+}
+
+/// `M_E·x` for the state in one register. M4 is circulant within each block of four and a
+/// block is a 128-bit lane, so its rotations are in-lane shuffles; the sum over blocks is
+/// two lane swaps.
+#[inline(always)]
+fn external_linear_16(x: Avx512) -> Avx512 {
+    let y = mat4_lanes(x);
+    y.add(sum_blocks(y))
+}
+
+/// `M_E·(a ‖ b)` for width 24: lanes 0..16 in `a`, 16..24 in the low half of `b`. The
+/// high half of `b` is ignored, and zero in the result.
+#[inline(always)]
+fn external_linear_24(a: Avx512, b: Avx512) -> (Avx512, Avx512) {
+    // SAFETY: as in `splat_u32`.
+    let b = unsafe { Avx512(_mm512_maskz_mov_epi32(0x00ff, b.0)) };
+    let (ya, yb) = (mat4_lanes(a), mat4_lanes(b));
+    let all = sum_blocks(ya).add(sum_blocks(yb));
+    // SAFETY: as in `splat_u32`.
+    let yb = unsafe { Avx512(_mm512_maskz_mov_epi32(0x00ff, yb.add(all).0)) };
+    (ya.add(all), yb)
+}
+
+/// Every lane set to the sum of the lanes of `x`.
+#[inline(always)]
+fn sum_lanes(x: Avx512) -> Avx512 {
+    // SAFETY: as in `splat_u32`.
+    unsafe {
+        let t = x.add(Avx512(_mm512_shuffle_epi32::<0x4e>(x.0)));
+        sum_blocks(t.add(Avx512(_mm512_shuffle_epi32::<0xb1>(t.0))))
+    }
+}
+
+/// `M_I` after the partial-round S-box: `s0` is the new `x_0` in every lane, `rest` the
+/// sum of the other lanes, `dx` is `V·x` (lane 0 is replaced).
+#[inline(always)]
+fn internal_finish(dx: Avx512, rest: Avx512, s0: Avx512) -> (Avx512, Avx512) {
+    let total = rest.add(s0);
+    // Lane 0: −2·s0 + total.
+    let lane0 = total.sub(s0).sub(s0);
+    // SAFETY: as in `splat_u32`.
+    let x = unsafe { Avx512(_mm512_mask_mov_epi32(dx.add(total).0, 1, lane0.0)) };
+    (x, total)
+}
+
+/// The width-16 permutation of one state held in one AVX-512 register.
+#[target_feature(enable = "avx512f")]
+pub(crate) fn permute16_state(state: &mut [BabyBear; 16]) {
+    // SAFETY: `[BabyBear; 16]` is 16 `repr(transparent)` u32s: an unaligned 64-byte load.
+    let mut x = Avx512(unsafe { _mm512_loadu_si512(state.as_ptr().cast()) });
+    x = external_linear_16(x);
+    for rc in &SHIFTED_16.initial {
+        x = external_linear_16(sbox_lanes(x, load16(rc)));
+    }
+    let diag = Avx512(load16(&DIAG16));
+    for &rc in &SHIFTED_16.internal {
+        // The sum of lanes 1..16 and V·x run beside the S-box of lane 0.
+        let rest = sum_lanes(Avx512(_mm512_maskz_mov_epi32(0xfffe, x.0)));
+        let dx = x.mul(diag);
+        x = internal_finish(dx, rest, sbox_lane0(x, rc)).0;
+    }
+    for rc in &SHIFTED_16.terminal {
+        x = external_linear_16(sbox_lanes(x, load16(rc)));
+    }
+    // SAFETY: as above, a 64-byte store of words below p.
+    unsafe { _mm512_storeu_si512(state.as_mut_ptr().cast(), x.0) }
+}
+
+/// The width-24 permutation of one state held in two AVX-512 registers.
+#[target_feature(enable = "avx512f")]
+pub(crate) fn permute24_state(state: &mut [BabyBear; 24]) {
+    let (lo, hi) = state.split_at_mut(16);
+    // SAFETY: 16 and 8 `BabyBear`s (`repr(transparent)` u32s): an unaligned 64-byte load
+    // and a masked load of the first 8 lanes, all in bounds.
+    let (mut a, mut b) = unsafe {
+        (
+            Avx512(_mm512_loadu_si512(lo.as_ptr().cast())),
+            Avx512(_mm512_maskz_loadu_epi32(0x00ff, hi.as_ptr().cast())),
+        )
+    };
+    (a, b) = external_linear_24(a, b);
+    for rc in &RC24_PADDED[0] {
+        (a, b) = external_linear_24(sbox_lanes(a, load16(rc)), sbox_lanes(b, load16(&rc[16..])));
+    }
+    let (diag_a, diag_b) = (Avx512(load16(&DIAG24)), Avx512(load16(&DIAG24[16..])));
+    for &rc in &SHIFTED_24.internal {
+        let rest = sum_lanes(Avx512(_mm512_maskz_mov_epi32(0xfffe, a.0)).add(b));
+        let (da, db) = (a.mul(diag_a), b.mul(diag_b));
+        let (new_a, total) = internal_finish(da, rest, sbox_lane0(a, rc));
+        a = new_a;
+        b = Avx512(_mm512_maskz_mov_epi32(0x00ff, db.add(total).0));
+    }
+    for rc in &RC24_PADDED[1] {
+        (a, b) = external_linear_24(sbox_lanes(a, load16(rc)), sbox_lanes(b, load16(&rc[16..])));
+    }
+    // SAFETY: as above; the stores write words below p, the second only its first 8 lanes.
+    unsafe {
+        _mm512_storeu_si512(lo.as_mut_ptr().cast(), a.0);
+        _mm512_mask_storeu_epi32(hi.as_mut_ptr().cast(), 0x00ff, b.0);
     }
 }

@@ -31,13 +31,40 @@ pub trait Permutation<const WIDTH: usize>: Copy + Send + Sync {
     }
 }
 
+/// One width-16 permutation: in one AVX-512 register where available.
+#[inline]
+fn single16(backend: CpuBackend, state: &mut [BabyBear; 16]) {
+    #[cfg(target_arch = "x86_64")]
+    if backend == CpuBackend::Avx512 {
+        // SAFETY: `backend` was checked available (avx512f detected) where it was stored.
+        unsafe { crate::packed::avx512::permute16_state(state) };
+        return;
+    }
+    let _ = backend;
+    rounds::permute16::<BabyBear>(state);
+}
+
+/// One width-24 permutation: in two AVX-512 registers where available.
+#[inline]
+fn single24(backend: CpuBackend, state: &mut [BabyBear; 24]) {
+    #[cfg(target_arch = "x86_64")]
+    if backend == CpuBackend::Avx512 {
+        // SAFETY: `backend` was checked available (avx512f detected) where it was stored.
+        unsafe { crate::packed::avx512::permute24_state(state) };
+        return;
+    }
+    let _ = backend;
+    rounds::permute24::<BabyBear>(state);
+}
+
 macro_rules! poseidon2_width {
-    ($(#[$doc:meta])* $name:ident, $width:literal, $scalar:ident, $many:ident) => {
+    ($(#[$doc:meta])* $name:ident, $width:literal, $single:ident, $many:ident) => {
         $(#[$doc])*
         ///
         /// Bit-for-bit equal to Plonky3's `default_babybear_poseidon2_N` (p3-baby-bear 0.8).
-        /// Single permutations run on the scalar path; [`Permutation::permute_many`] uses
-        /// the value's [`CpuBackend`].
+        /// [`Permutation::permute_many`] uses the value's [`CpuBackend`]; a single
+        /// [`Permutation::permute_mut`] runs with the state in AVX-512 registers on the
+        /// AVX-512 backend, else on the scalar path.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct $name {
             backend: CpuBackend,
@@ -73,7 +100,7 @@ macro_rules! poseidon2_width {
         impl Permutation<$width> for $name {
             #[inline]
             fn permute_mut(&self, state: &mut [BabyBear; $width]) {
-                rounds::$scalar::<BabyBear>(state);
+                $single(self.backend, state);
             }
 
             fn permute_many(&self, states: &mut [[BabyBear; $width]]) {
@@ -87,7 +114,7 @@ poseidon2_width!(
     /// Poseidon2 over BabyBear, width 16: x^7, 8 full and 13 partial rounds.
     Poseidon2W16,
     16,
-    permute16,
+    single16,
     permute_many16
 );
 
@@ -95,6 +122,6 @@ poseidon2_width!(
     /// Poseidon2 over BabyBear, width 24: x^7, 8 full and 21 partial rounds.
     Poseidon2W24,
     24,
-    permute24,
+    single24,
     permute_many24
 );

@@ -24,10 +24,10 @@ use crate::packed::Packed;
 /// Round constants as `rc − p (mod 2^32)` of their Montgomery words, the form
 /// [`Packed::add_rc_pow7`] takes (SIMD backends add it to a word in `[0, p)` and get a
 /// signed value in `[−p, p)` with no reduction).
-struct ShiftedConstants<const WIDTH: usize, const PARTIAL: usize> {
-    initial: [[u32; WIDTH]; HALF_FULL_ROUNDS],
-    terminal: [[u32; WIDTH]; HALF_FULL_ROUNDS],
-    internal: [u32; PARTIAL],
+pub(crate) struct ShiftedConstants<const WIDTH: usize, const PARTIAL: usize> {
+    pub(crate) initial: [[u32; WIDTH]; HALF_FULL_ROUNDS],
+    pub(crate) terminal: [[u32; WIDTH]; HALF_FULL_ROUNDS],
+    pub(crate) internal: [u32; PARTIAL],
 }
 
 const fn shift<const N: usize>(xs: &[kiln_field::BabyBear; N]) -> [u32; N] {
@@ -58,8 +58,8 @@ const fn shifted<const WIDTH: usize, const PARTIAL: usize>(
     }
 }
 
-static SHIFTED_16: ShiftedConstants<16, PARTIAL_ROUNDS_16> = shifted(&POSEIDON2_W16);
-static SHIFTED_24: ShiftedConstants<24, PARTIAL_ROUNDS_24> = shifted(&POSEIDON2_W24);
+pub(crate) static SHIFTED_16: ShiftedConstants<16, PARTIAL_ROUNDS_16> = shifted(&POSEIDON2_W16);
+pub(crate) static SHIFTED_24: ShiftedConstants<24, PARTIAL_ROUNDS_24> = shifted(&POSEIDON2_W24);
 
 /// `x ← M4·x`, in 7 additions and 2 doublings.
 #[inline(always)]
