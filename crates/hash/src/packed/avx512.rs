@@ -129,18 +129,33 @@ impl Packed for Avx512 {
 
     #[inline(always)]
     fn load_partial(src: &[BabyBear]) -> Self {
-        let k = first_lanes(src.len());
-        // SAFETY: the masked load reads only the first `src.len()` words, all inside
-        // `src`; masked-off lanes are neither read nor faulted on.
-        unsafe { Self(_mm512_maskz_loadu_epi32(k, src.as_ptr().cast())) }
+        // Half and full widths get plain loads: masked memory accesses are slower.
+        // SAFETY: each load reads exactly `src.len()` words from `src` (the masked load
+        // neither reads nor faults on masked-off lanes); avx512f as in `splat_u32`.
+        unsafe {
+            match src.len() {
+                16 => Self(_mm512_loadu_si512(src.as_ptr().cast())),
+                8 => Self(_mm512_zextsi256_si512(_mm256_loadu_si256(
+                    src.as_ptr().cast(),
+                ))),
+                n => Self(_mm512_maskz_loadu_epi32(
+                    first_lanes(n),
+                    src.as_ptr().cast(),
+                )),
+            }
+        }
     }
 
     #[inline(always)]
     fn store_partial(self, dst: &mut [BabyBear]) {
-        let k = first_lanes(dst.len());
-        // SAFETY: the masked store writes only the first `dst.len()` words, all inside
-        // `dst`, each below p.
-        unsafe { _mm512_mask_storeu_epi32(dst.as_mut_ptr().cast(), k, self.0) }
+        // SAFETY: each store writes exactly `dst.len()` words into `dst`, all below p.
+        unsafe {
+            match dst.len() {
+                16 => _mm512_storeu_si512(dst.as_mut_ptr().cast(), self.0),
+                8 => _mm256_storeu_si256(dst.as_mut_ptr().cast(), _mm512_castsi512_si256(self.0)),
+                n => _mm512_mask_storeu_epi32(dst.as_mut_ptr().cast(), first_lanes(n), self.0),
+            }
+        }
     }
 
     #[inline(always)]
