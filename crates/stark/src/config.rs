@@ -1,0 +1,152 @@
+//! Parameters of the proof system and the security they give.
+
+use serde::{Deserialize, Serialize};
+
+use crate::VerifyError;
+
+/// Parameters shared by prover and verifier. Part of the transcript: a proof made with one
+/// configuration does not verify under another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StarkConfig {
+    /// log2 of the LDE blowup (the inverse code rate). At least the AIR's
+    /// log-quotient-degree.
+    pub log_blowup: u8,
+    /// FRI queries.
+    pub num_queries: u16,
+    /// Proof-of-work bits ground before query indices are sampled.
+    pub query_pow_bits: u8,
+    /// log2 of the FRI folding arity (1: fold by 2, 2: by 4, 3: by 8).
+    pub log_folding_arity: u8,
+    /// log2 of the length of the final FRI polynomial, sent in the clear.
+    pub log_final_poly_len: u8,
+}
+
+/// Security of a configuration, in bits.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityReport {
+    /// Under the ethSTARK conjecture (FRI query soundness ρ per query, i.e. log_blowup
+    /// bits): `log_blowup · queries + pow_bits`, capped by the field.
+    pub conjectured_bits: f64,
+    /// Proven list-decoding regime up to the Johnson bound (each query contributes
+    /// log_blowup/2 bits): `log_blowup/2 · queries + pow_bits`, capped by the field.
+    /// Since 2025 the proximity-gap conjectures up to capacity are known false, so this
+    /// is the figure to quote when being careful.
+    pub conservative_bits: f64,
+    /// The cap from the challenge field (|BabyBear^4| ≈ 2^124) minus a margin for the
+    /// number of algebraic challenges: out-of-domain sampling, batching and folding.
+    pub field_cap_bits: f64,
+}
+
+/// BabyBear^4 has 2^123.7 elements.
+const EXT_FIELD_BITS: f64 = 123.7;
+
+impl StarkConfig {
+    /// ≥ 100 conjectured bits at rate 1/2: 84 queries + 16 bits of grinding.
+    pub const STANDARD: Self = Self {
+        log_blowup: 1,
+        num_queries: 84,
+        query_pow_bits: 16,
+        log_folding_arity: 1,
+        log_final_poly_len: 0,
+    };
+
+    /// Plonky3's benchmark setting: rate 1/2, 100 queries, no grinding, folding by 2.
+    pub const PLONKY3_BENCH: Self = Self {
+        log_blowup: 1,
+        num_queries: 100,
+        query_pow_bits: 0,
+        log_folding_arity: 1,
+        log_final_poly_len: 0,
+    };
+
+    /// Smaller proofs at rate 1/8: 28 queries + 16 bits (100 conjectured bits); folds by 8.
+    pub const COMPACT: Self = Self {
+        log_blowup: 3,
+        num_queries: 28,
+        query_pow_bits: 16,
+        log_folding_arity: 3,
+        log_final_poly_len: 2,
+    };
+
+    /// 128 conservative bits are out of reach over BabyBear^4 (the field caps them); this
+    /// preset gets as close as rate 1/16 allows: 54 queries + 20 bits.
+    pub const CONSERVATIVE: Self = Self {
+        log_blowup: 4,
+        num_queries: 54,
+        query_pow_bits: 20,
+        log_folding_arity: 2,
+        log_final_poly_len: 2,
+    };
+
+    /// For tests only: fast and insecure (about 20 conjectured bits).
+    pub const TEST: Self = Self {
+        log_blowup: 1,
+        num_queries: 20,
+        query_pow_bits: 0,
+        log_folding_arity: 1,
+        log_final_poly_len: 0,
+    };
+
+    /// The named presets, for the command line.
+    pub const PRESETS: [(&'static str, Self); 5] = [
+        ("standard", Self::STANDARD),
+        ("plonky3-bench", Self::PLONKY3_BENCH),
+        ("compact", Self::COMPACT),
+        ("conservative", Self::CONSERVATIVE),
+        ("test", Self::TEST),
+    ];
+
+    /// The preset called `name`.
+    pub fn preset(name: &str) -> Option<Self> {
+        Self::PRESETS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+    }
+
+    pub fn security(&self) -> SecurityReport {
+        // Each folding round and the batching, OOD and constraint-combination challenges
+        // lose about log2(degree) bits against a field of 2^123.7 (Schwartz–Zippel); a
+        // flat margin of 20 bits covers traces up to 2^27 rows.
+        let field_cap_bits = EXT_FIELD_BITS - 20.0;
+        let q = f64::from(self.num_queries);
+        let b = f64::from(self.log_blowup);
+        let pow = f64::from(self.query_pow_bits);
+        SecurityReport {
+            conjectured_bits: (b * q + pow).min(field_cap_bits),
+            conservative_bits: (b / 2.0 * q + pow).min(field_cap_bits),
+            field_cap_bits,
+        }
+    }
+
+    /// Checks that the parameters are usable (not that they are secure).
+    pub fn validate(&self) -> Result<(), VerifyError> {
+        let bad = |why: &str| {
+            Err(VerifyError::BadConfig {
+                reason: why.to_string(),
+            })
+        };
+        if self.log_blowup == 0 || self.log_blowup > 6 {
+            return bad("log_blowup must be 1..=6");
+        }
+        if self.num_queries == 0 || self.num_queries > 1000 {
+            return bad("num_queries must be 1..=1000");
+        }
+        if self.query_pow_bits > 30 {
+            return bad("query_pow_bits must be at most 30");
+        }
+        if self.log_folding_arity == 0 || self.log_folding_arity > 4 {
+            return bad("log_folding_arity must be 1..=4");
+        }
+        if self.log_final_poly_len > 10 {
+            return bad("log_final_poly_len must be at most 10");
+        }
+        Ok(())
+    }
+}
+
+impl Default for StarkConfig {
+    fn default() -> Self {
+        Self::STANDARD
+    }
+}

@@ -1,0 +1,71 @@
+use thiserror::Error;
+
+/// Why a proof could not be made. The inputs are left as they were.
+#[derive(Debug, Error)]
+pub enum ProveError {
+    #[error("the trace does not fit the AIR: {0}")]
+    Trace(#[from] kiln_air::TraceError),
+    #[error(
+        "the AIR's constraints have degree {degree}, which needs log_blowup ≥ {needed}; the configuration has {got}"
+    )]
+    BlowupTooSmall {
+        degree: usize,
+        needed: usize,
+        got: usize,
+    },
+    #[error(
+        "the trace has 2^{log_n} rows; with blowup 2^{log_blowup} that exceeds BabyBear's 2^27 domain"
+    )]
+    TooLarge { log_n: usize, log_blowup: usize },
+    #[error("invalid configuration: {0}")]
+    Config(#[from] VerifyError),
+    #[error("kernel backend: {0}")]
+    Backend(#[from] kiln::Error),
+    #[error("commitment: {0}")]
+    Commit(#[from] kiln_hash::CommitError),
+    #[error("opening: {0}")]
+    Open(#[from] kiln_hash::OpenError),
+}
+
+/// Why a proof was rejected. Every malformed or tampered proof yields one of these; the
+/// verifier never panics.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum VerifyError {
+    #[error("malformed proof: {reason}")]
+    Malformed { reason: String },
+    #[error("proof format version {got}, this verifier reads {expected}")]
+    Version { expected: u32, got: u32 },
+    #[error("invalid configuration: {reason}")]
+    BadConfig { reason: String },
+    #[error("the proof was made with another configuration")]
+    ConfigMismatch,
+    #[error("{what}: expected {expected}, got {got}")]
+    Shape {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    #[error("{got} public values given, the AIR takes {expected}")]
+    PublicValues { expected: usize, got: usize },
+    #[error("the out-of-domain point fell in the trace domain")]
+    OodPointInDomain,
+    #[error(
+        "the constraints do not vanish at the out-of-domain point: the quotient does not match"
+    )]
+    OodMismatch,
+    #[error("the proof-of-work witness is invalid")]
+    ProofOfWork,
+    #[error("query {query}: Merkle opening of {what} rejected: {source}")]
+    Merkle {
+        query: usize,
+        what: &'static str,
+        #[source]
+        source: kiln_hash::VerifyError,
+    },
+    #[error("query {query}: FRI round {round} is inconsistent with the batched openings")]
+    FriFold { query: usize, round: usize },
+    #[error("query {query}: the final polynomial does not match the last FRI round")]
+    FinalPoly { query: usize },
+    #[error("the preprocessed commitment could not be computed: {reason}")]
+    Preprocessed { reason: String },
+}

@@ -1,0 +1,63 @@
+//! kiln's STARK over BabyBear.
+//!
+//! The shape is Plonky3's uni-stark: commit to the trace's low-degree extension, sample
+//! α, commit the quotient of the α-combined constraints by the vanishing polynomial (in
+//! chunks), sample ζ, open everything at ζ and ζω, and prove the openings with FRI
+//! (configurable folding arity, a final polynomial in the clear, proof-of-work grinding
+//! before the queries). Fiat–Shamir runs through a Poseidon2 duplex sponge; commitments
+//! are Poseidon2 Merkle trees ([`kiln_hash`]); extension field BabyBear^4.
+//!
+//! * [`prove`] checks the trace against the AIR, then proves;
+//! * [`verify`] depends on nothing of the prover and answers every malformed or tampered
+//!   proof with a [`VerifyError`];
+//! * [`StarkConfig`] has named presets and reports their security.
+
+mod challenger;
+mod commit;
+mod config;
+mod domain;
+mod error;
+mod fri;
+mod proof;
+mod prover;
+mod verifier;
+
+use kiln_field::BabyBear;
+
+pub use challenger::Challenger;
+pub use config::{SecurityReport, StarkConfig};
+pub use error::{ProveError, VerifyError};
+pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
+pub use prover::{ProverAir, ProverFolder, prove, prove_unchecked};
+pub use verifier::{VerifierAir, VerifierFolder, verify};
+
+/// The transcript's domain-separation tag (carries the proof version).
+const TRANSCRIPT_TAG: &[u8] = b"kiln-stark-v1";
+
+/// What both sides absorb before any commitment: the configuration, the instance's shape
+/// and the public values.
+fn observe_instance(
+    ch: &mut Challenger,
+    config: &StarkConfig,
+    log_n: usize,
+    log_chunks: usize,
+    width: usize,
+    preprocessed_width: usize,
+    public_values: &[BabyBear],
+) {
+    for v in [
+        u64::from(config.log_blowup),
+        u64::from(config.num_queries),
+        u64::from(config.query_pow_bits),
+        u64::from(config.log_folding_arity),
+        u64::from(config.log_final_poly_len),
+        log_n as u64,
+        log_chunks as u64,
+        width as u64,
+        preprocessed_width as u64,
+        public_values.len() as u64,
+    ] {
+        ch.observe_u64(v);
+    }
+    ch.observe_slice(public_values);
+}

@@ -1,0 +1,341 @@
+//! The verifier. It depends on nothing of the prover; every check on the proof's shape
+//! happens before the proof is used, so a malformed proof is an error, never a panic.
+
+mod folder;
+
+use kiln_air::{Air, SymbolicAirBuilder, Window, quotient_degree};
+use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Dimensions, Field};
+use kiln_hash::MerkleTreeMmcs;
+
+pub use folder::VerifierFolder;
+
+use crate::challenger::Challenger;
+use crate::commit::lde_commit;
+use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, reverse_bits, root, selectors_at};
+use crate::fri::{eval_poly, fold_group, fold_schedule};
+use crate::proof::{PROOF_VERSION, Proof};
+use crate::{StarkConfig, TRANSCRIPT_TAG, VerifyError};
+
+/// The AIRs the verifier accepts.
+pub trait VerifierAir: Air<SymbolicAirBuilder> + for<'a> Air<VerifierFolder<'a>> {}
+impl<A: Air<SymbolicAirBuilder> + for<'a> Air<VerifierFolder<'a>>> VerifierAir for A {}
+
+fn shape(what: &'static str, expected: usize, got: usize) -> Result<(), VerifyError> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(VerifyError::Shape {
+            what,
+            expected,
+            got,
+        })
+    }
+}
+
+/// Verifies `proof` for `air` and `public_values` under `config`.
+pub fn verify<A: VerifierAir>(
+    config: &StarkConfig,
+    air: &A,
+    proof: &Proof,
+    public_values: &[BabyBear],
+) -> Result<(), VerifyError> {
+    config.validate()?;
+    if proof.version != PROOF_VERSION {
+        return Err(VerifyError::Version {
+            expected: PROOF_VERSION,
+            got: proof.version,
+        });
+    }
+    if proof.config != *config {
+        return Err(VerifyError::ConfigMismatch);
+    }
+    if public_values.len() != air.num_public_values() {
+        return Err(VerifyError::PublicValues {
+            expected: air.num_public_values(),
+            got: public_values.len(),
+        });
+    }
+    let log_blowup = usize::from(config.log_blowup);
+    let log_n = usize::from(proof.log_n);
+    if log_n == 0 || log_n + log_blowup > 27 {
+        return Err(VerifyError::Malformed {
+            reason: format!("trace length 2^{log_n} out of range"),
+        });
+    }
+    let log_chunks = quotient_degree(air);
+    shape(
+        "quotient chunks (log2)",
+        log_chunks,
+        usize::from(proof.log_quotient_chunks),
+    )?;
+    if log_chunks > log_blowup {
+        return Err(VerifyError::BadConfig {
+            reason: "log_blowup is below the AIR's quotient degree".into(),
+        });
+    }
+    let width = air.width();
+    let preprocessed = air.preprocessed_trace();
+    let pre_width = preprocessed.as_ref().map_or(0, ColMajorMatrix::width);
+    let o = &proof.openings;
+    shape("trace openings at ζ", width, o.trace_local.len())?;
+    shape("trace openings at ζω", width, o.trace_next.len())?;
+    shape(
+        "preprocessed openings at ζ",
+        pre_width,
+        o.preprocessed_local.len(),
+    )?;
+    shape(
+        "preprocessed openings at ζω",
+        pre_width,
+        o.preprocessed_next.len(),
+    )?;
+    let quotient_width = 4 << log_chunks;
+    shape("quotient openings", quotient_width, o.quotient.len())?;
+
+    let mmcs = MerkleTreeMmcs::new();
+    let n = 1usize << log_n;
+    let log_big = log_n + log_blowup;
+
+    // Transcript, in the prover's order.
+    let mut ch = Challenger::new(TRANSCRIPT_TAG);
+    crate::observe_instance(
+        &mut ch,
+        config,
+        log_n,
+        log_chunks,
+        width,
+        pre_width,
+        public_values,
+    );
+    let pre_root = match &preprocessed {
+        Some(p) => {
+            if p.height() != n {
+                return Err(VerifyError::Preprocessed {
+                    reason: format!(
+                        "the preprocessed trace has {} rows, the proof {n}",
+                        p.height()
+                    ),
+                });
+            }
+            let c = lde_commit(&mmcs, p.data(), p.width(), log_n, log_blowup, &[LDE_SHIFT])
+                .map_err(|e| VerifyError::Preprocessed {
+                    reason: format!("{e:?}"),
+                })?;
+            ch.observe_digest(&c.root);
+            Some(c.root)
+        }
+        None => None,
+    };
+    ch.observe_digest(&proof.trace_root);
+    let alpha = ch.sample_ext();
+    ch.observe_digest(&proof.quotient_root);
+    let zeta = ch.sample_ext();
+    let zeta_next = zeta * root(log_n);
+    for v in o
+        .trace_local
+        .iter()
+        .chain(&o.trace_next)
+        .chain(&o.preprocessed_local)
+        .chain(&o.preprocessed_next)
+        .chain(&o.quotient)
+    {
+        ch.observe_ext(*v);
+    }
+
+    // Out-of-domain check: Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ).
+    let sel = selectors_at(log_n, zeta).ok_or(VerifyError::OodPointInDomain)?;
+    let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
+    let mut folder = VerifierFolder {
+        main: Window {
+            local: &o.trace_local,
+            next: &o.trace_next,
+        },
+        preprocessed: Window {
+            local: &o.preprocessed_local,
+            next: &o.preprocessed_next,
+        },
+        public: &public,
+        selectors: sel,
+        alpha,
+        acc: BabyBearExt4::ZERO,
+    };
+    air.eval(&mut folder);
+    let weights = chunk_weights(log_n, log_chunks, zeta).ok_or(VerifyError::OodPointInDomain)?;
+    let mut quotient = BabyBearExt4::ZERO;
+    for (i, w) in weights.iter().enumerate() {
+        let mut q_i = BabyBearExt4::ZERO;
+        for k in 0..4 {
+            let mut basis = [BabyBear::ZERO; 4];
+            basis[k] = BabyBear::ONE;
+            q_i += BabyBearExt4::new(basis) * o.quotient[4 * i + k];
+        }
+        quotient += *w * q_i;
+    }
+    if folder.acc * sel.inv_vanishing != quotient {
+        return Err(VerifyError::OodMismatch);
+    }
+
+    // FRI.
+    let fri_alpha = ch.sample_ext();
+    let log_final = usize::from(config.log_final_poly_len).min(log_n);
+    let schedule = fold_schedule(
+        log_big,
+        log_final + log_blowup,
+        usize::from(config.log_folding_arity),
+    );
+    let fri = &proof.fri;
+    shape("FRI rounds", schedule.len(), fri.layer_roots.len())?;
+    shape(
+        "final polynomial length",
+        1 << log_final,
+        fri.final_poly.len(),
+    )?;
+    shape(
+        "queries",
+        usize::from(config.num_queries),
+        fri.queries.len(),
+    )?;
+    let mut betas = Vec::with_capacity(schedule.len());
+    for r in &fri.layer_roots {
+        ch.observe_digest(r);
+        betas.push(ch.sample_ext());
+    }
+    for c in &fri.final_poly {
+        ch.observe_ext(*c);
+    }
+    if !ch.check_witness(u32::from(config.query_pow_bits), fri.pow_witness) {
+        return Err(VerifyError::ProofOfWork);
+    }
+
+    // Batching: α^k per (group, column) in the prover's order, and B_z = Σ α^k f(z).
+    let mut groups: Vec<(usize, bool, &[BabyBearExt4])> = vec![
+        (0, false, &o.trace_local),
+        (0, true, &o.trace_next),
+        (1, false, &o.quotient),
+    ];
+    let mut input_dims = vec![
+        (
+            Dimensions {
+                width,
+                height: n << log_blowup,
+            },
+            "trace",
+        ),
+        (
+            Dimensions {
+                width: quotient_width,
+                height: n << log_blowup,
+            },
+            "quotient",
+        ),
+    ];
+    let mut input_roots = vec![proof.trace_root, proof.quotient_root];
+    if let Some(r) = pre_root {
+        groups.push((2, false, &o.preprocessed_local));
+        groups.push((2, true, &o.preprocessed_next));
+        input_dims.push((
+            Dimensions {
+                width: pre_width,
+                height: n << log_blowup,
+            },
+            "preprocessed",
+        ));
+        input_roots.push(r);
+    }
+    let mut powers: Vec<(usize, bool, Vec<BabyBearExt4>)> = Vec::new();
+    let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
+    let mut power = BabyBearExt4::ONE;
+    for (input, at_next, values) in &groups {
+        let mut ps = Vec::with_capacity(values.len());
+        for &v in values.iter() {
+            ps.push(power);
+            if *at_next {
+                b_next += power * v;
+            } else {
+                b_zeta += power * v;
+            }
+            power *= fri_alpha;
+        }
+        powers.push((*input, *at_next, ps));
+    }
+
+    for (qi, query) in fri.queries.iter().enumerate() {
+        let index = ch.sample_bits(log_big as u32);
+        shape(
+            "opened input matrices",
+            input_dims.len(),
+            query.inputs.len(),
+        )?;
+        shape("opened FRI rounds", schedule.len(), query.layers.len())?;
+        for ((opening, (dims, what)), root_d) in
+            query.inputs.iter().zip(&input_dims).zip(&input_roots)
+        {
+            mmcs.verify_batch(root_d, &[*dims], index, opening)
+                .map_err(|source| VerifyError::Merkle {
+                    query: qi,
+                    what,
+                    source,
+                })?;
+        }
+        // R at this query's point, from the opened rows.
+        let x = lde_point(LDE_SHIFT, log_big, index);
+        let (mut a_zeta, mut a_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
+        for (input, at_next, ps) in &powers {
+            let row = &query.inputs[*input].opened_rows[0];
+            let acc = if *at_next { &mut a_next } else { &mut a_zeta };
+            for (&v, p) in row.iter().zip(ps) {
+                *acc += *p * v;
+            }
+        }
+        let inv = |z: BabyBearExt4| {
+            (BabyBearExt4::from(x) - z)
+                .try_inverse()
+                .ok_or(VerifyError::OodPointInDomain)
+        };
+        let mut value = (a_zeta - b_zeta) * inv(zeta)? + (a_next - b_next) * inv(zeta_next)?;
+
+        let mut i = index;
+        let mut log_size = log_big;
+        let mut shift = LDE_SHIFT;
+        for (round, ((&log_arity, opening), (root_d, &beta))) in schedule
+            .iter()
+            .zip(&query.layers)
+            .zip(fri.layer_roots.iter().zip(&betas))
+            .enumerate()
+        {
+            let arity = 1usize << log_arity;
+            let dims = Dimensions {
+                width: 4 * arity,
+                height: 1 << (log_size - log_arity),
+            };
+            let q = i >> log_arity;
+            mmcs.verify_batch(root_d, &[dims], q, opening)
+                .map_err(|source| VerifyError::Merkle {
+                    query: qi,
+                    what: "FRI round",
+                    source,
+                })?;
+            let row = &opening.opened_rows[0];
+            let group: Vec<BabyBearExt4> = (0..arity)
+                .map(|r| BabyBearExt4::new(core::array::from_fn(|k| row[r * 4 + k])))
+                .collect();
+            if group[i % arity] != value {
+                return Err(VerifyError::FriFold { query: qi, round });
+            }
+            // The group's first point: shift·ω_N^{rev(q)}, rev on log N − a bits.
+            let y = shift * root(log_size).exp_u64(reverse_bits(q, log_size - log_arity) as u64);
+            let y_inv = y
+                .try_inverse()
+                .ok_or(VerifyError::FriFold { query: qi, round })?;
+            value = fold_group(&group, y_inv, beta, log_arity);
+            i = q;
+            log_size -= log_arity;
+            shift = shift.exp_power_of_2(log_arity);
+        }
+        let x_final = lde_point(shift, log_size, i);
+        if eval_poly(&fri.final_poly, x_final.into()) != value {
+            return Err(VerifyError::FinalPoly { query: qi });
+        }
+    }
+    Ok(())
+}
