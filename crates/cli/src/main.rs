@@ -23,6 +23,10 @@ enum Command {
     Info(cmd::info::Args),
     /// Median times of kernel operations per backend (`--json` for JSON lines).
     Bench(cmd::bench::Args),
+    /// Prove an example AIR and write the proof to a file.
+    Prove(cmd::prove::ProveArgs),
+    /// Verify a proof file: exit 0 if valid, non-zero with the reason otherwise.
+    Verify(cmd::prove::VerifyArgs),
     /// vProg scopes and execution masses of a scenario file.
     Scope(cmd::scope::Args),
     /// Simulations (vProg phase transition).
@@ -30,14 +34,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `RUST_LOG=kiln_stark=debug` prints each prover phase with its duration.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Prove(args) => cmd::prove::prove(args),
+        Command::Verify(args) => cmd::prove::verify(args),
         Command::Scope(args) => cmd::scope::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
     };

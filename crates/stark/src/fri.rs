@@ -21,31 +21,72 @@ pub fn fold_group(
     beta: BabyBearExt4,
     log_arity: usize,
 ) -> BabyBearExt4 {
-    let k = 1usize << log_arity;
-    debug_assert_eq!(group.len(), k);
-    // Natural order within the group: value at y·ε^e for e < k.
-    let mut vals = vec![BabyBearExt4::ZERO; k];
-    for (r, &v) in group.iter().enumerate() {
-        vals[reverse_bits(r, log_arity)] = v;
-    }
-    let eps_inv = BabyBear::two_adic_generator(log_arity).inverse();
-    let k_inv = BabyBear::new(k as u32).inverse();
-    // coeffs[i] = y^i f_i = k^{-1} Σ_e ε^{-ei} vals[e]: a size-k inverse DFT (k ≤ 16).
-    let beta_over_y = beta * y_inv;
-    let mut acc = BabyBearExt4::ZERO;
-    let mut weight = BabyBearExt4::ONE; // (β/y)^i
-    for i in 0..k {
-        let step = eps_inv.exp_u64(i as u64);
-        let mut c = BabyBearExt4::ZERO;
-        let mut w = BabyBear::ONE;
-        for &v in &vals {
-            c += v * w;
-            w *= step;
+    Folder::new(log_arity).fold(group, y_inv, beta)
+}
+
+/// The constants of folding by 2^log_arity, computed once per round.
+#[derive(Clone, Debug)]
+pub struct Folder {
+    log_arity: usize,
+    /// ε^{-ei} for the size-2^a inverse DFT, row i.
+    inv_dft: Vec<Vec<BabyBear>>,
+    k_inv: BabyBear,
+}
+
+impl Folder {
+    pub fn new(log_arity: usize) -> Self {
+        let k = 1usize << log_arity;
+        let eps_inv = BabyBear::two_adic_generator(log_arity).inverse();
+        let inv_dft = (0..k)
+            .map(|i| eps_inv.exp_u64(i as u64).powers(k))
+            .collect();
+        Self {
+            log_arity,
+            inv_dft,
+            k_inv: BabyBear::new(k as u32).inverse(),
         }
-        acc += weight * (c * k_inv);
-        weight *= beta_over_y;
     }
-    acc
+
+    /// Folds a group (see [`fold_group`]).
+    pub fn fold(
+        &self,
+        group: &[BabyBearExt4],
+        y_inv: BabyBear,
+        beta: BabyBearExt4,
+    ) -> BabyBearExt4 {
+        let k = 1usize << self.log_arity;
+        if k == 2 {
+            // f0 = (a + b)/2, y·f1 = (a − b)/2: f' = f0 + (β/y)·y·f1.
+            let (a, b) = (group[0], group[1]);
+            return ((a + b) + (a - b) * (beta * y_inv)) * self.k_inv;
+        }
+        // Natural order within the group: value at y·ε^e for e < k.
+        let mut vals = [BabyBearExt4::ZERO; 16];
+        for (r, &v) in group.iter().enumerate().take(k) {
+            vals[reverse_bits(r, self.log_arity)] = v;
+        }
+        let beta_over_y = beta * y_inv;
+        let mut acc = BabyBearExt4::ZERO;
+        let mut weight = BabyBearExt4::ONE; // (β/y)^i
+        for row in &self.inv_dft {
+            let mut c = BabyBearExt4::ZERO;
+            for (&v, &w) in vals[..k].iter().zip(row) {
+                c += v * w;
+            }
+            acc += weight * c;
+            weight *= beta_over_y;
+        }
+        acc * self.k_inv
+    }
+}
+
+/// Batch inversion split across rayon's threads (one field inversion per chunk).
+pub fn par_batch_inverse<F: Field>(values: &[F]) -> Vec<F> {
+    use rayon::prelude::*;
+    values
+        .par_chunks(1 << 12)
+        .flat_map_iter(kiln_field::batch_inverse)
+        .collect()
 }
 
 /// Rounds of folding and their arities: fold from `log_size` down to `log_final` bits,

@@ -22,6 +22,96 @@ enum Op {
     Ntt(Common),
     /// Batched coset LDE, natural-order evaluations to bit-reversed evaluations.
     Lde(LdeArgs),
+    /// STARK proving of an example AIR (CPU): prove and verify times, proof size.
+    Prove(ProveBenchArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct ProveBenchArgs {
+    #[arg(long, value_enum, default_value = "fibonacci")]
+    air: super::airs::AirName,
+    /// log2 of the trace rows; repeat or give a range.
+    #[arg(long = "log-n", value_parser = parse_range, default_value = "16")]
+    log_n: Vec<Vec<u32>>,
+    #[arg(long, default_value = "standard")]
+    preset: String,
+    #[arg(long, default_value_t = 3)]
+    samples: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct ProveRecord {
+    op: &'static str,
+    air: String,
+    preset: String,
+    log_n: u32,
+    /// Median proving time (trace generation excluded).
+    prove_ms: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
+    /// Rows (or permutations, for the Poseidon2 AIR) proven per second.
+    items_per_sec: f64,
+    conjectured_security_bits: f64,
+    conservative_security_bits: f64,
+    samples: usize,
+}
+
+fn bench_prove(a: ProveBenchArgs) -> Result<(), CliError> {
+    if a.samples == 0 {
+        return Err("--samples must be at least 1".into());
+    }
+    let config = kiln_stark::StarkConfig::preset(&a.preset)
+        .ok_or_else(|| format!("unknown preset {:?}", a.preset))?;
+    if !a.json {
+        println!(
+            "{:<10} {:>6} {:>12} {:>10} {:>12} {:>14}",
+            "air", "log_n", "prove ms", "verify ms", "proof bytes", "items/s"
+        );
+    }
+    for &log_n in a.log_n.iter().flatten() {
+        let ex = super::airs::ExampleAir::new(a.air, log_n)?;
+        let (trace, pis) = ex.generate(1)?;
+        let (mut pt, mut vt) = (Vec::new(), Vec::new());
+        let mut size = 0;
+        for _ in 0..a.samples {
+            let t = std::time::Instant::now();
+            let proof = ex.prove(&config, &trace, &pis)?;
+            pt.push(t.elapsed().as_secs_f64() * 1e3);
+            let t = std::time::Instant::now();
+            ex.verify(&config, &proof, &pis)?;
+            vt.push(t.elapsed().as_secs_f64() * 1e3);
+            size = proof.size_bytes();
+        }
+        let sec = config.security();
+        let r = ProveRecord {
+            op: "prove",
+            air: ex.describe(),
+            preset: a.preset.clone(),
+            log_n,
+            prove_ms: median(pt),
+            verify_ms: median(vt),
+            proof_bytes: size,
+            items_per_sec: 0.0,
+            conjectured_security_bits: sec.conjectured_bits,
+            conservative_security_bits: sec.conservative_bits,
+            samples: a.samples,
+        };
+        let r = ProveRecord {
+            items_per_sec: ex.items() as f64 / (r.prove_ms * 1e-3),
+            ..r
+        };
+        if a.json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            println!(
+                "{:<10} {:>6} {:>12.1} {:>10.1} {:>12} {:>14.0}",
+                r.air, r.log_n, r.prove_ms, r.verify_ms, r.proof_bytes, r.items_per_sec
+            );
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -255,6 +345,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let (op, common, log_blowup) = match args.op {
         Op::Ntt(c) => ("ntt", c, None),
         Op::Lde(l) => ("lde", l.common, Some(l.log_blowup)),
+        Op::Prove(p) => return bench_prove(p),
     };
     if common.samples == 0 {
         return Err("--samples must be at least 1".into());

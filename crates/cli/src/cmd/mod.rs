@@ -1,7 +1,9 @@
 //! Subcommands. Each module has `Args` (clap) and `run(Args) -> Result<(), CliError>`.
 
+pub mod airs;
 pub mod bench;
 pub mod info;
+pub mod prove;
 pub mod scope;
 pub mod simulate;
 

@@ -6,7 +6,7 @@ mod quotient;
 
 use kiln::{CpuBackend, NttOps, Order};
 use kiln_air::{Air, DebugBuilder, SymbolicAirBuilder, check_constraints, max_constraint_degree};
-use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field, batch_inverse};
+use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field};
 use kiln_hash::{MerkleTree, MerkleTreeMmcs};
 use rayon::prelude::*;
 use tracing::{debug_span, info_span};
@@ -16,7 +16,6 @@ pub use folder::ProverFolder;
 use crate::challenger::Challenger;
 use crate::commit::{self, Committed, LdeCommitError};
 use crate::domain::{LDE_SHIFT, reverse_bits, root};
-use crate::fri::fold_group;
 use crate::proof::{FriProof, PROOF_VERSION, Proof, QueryProof};
 use crate::{ProveError, StarkConfig, TRANSCRIPT_TAG, fri};
 
@@ -280,15 +279,18 @@ fn fri_prove(
         // Fold: group q's first point is y_q = shift·ω_N^{rev(q)} (rev on log N − a bits).
         let log_next = log_size - log_arity;
         let w = root(log_size);
-        let y_inv: Vec<BabyBear> = batch_inverse(
-            &(0..groups)
-                .map(|q| shift * w.exp_u64(reverse_bits(q, log_next) as u64))
-                .collect::<Vec<_>>(),
-        );
+        // y_q = shift·ω^{rev(q)}: its inverse is shift^{-1}·ω^{-rev(q)}, a table lookup.
+        let shift_inv = shift.inverse();
+        let natural_inv = w.inverse().powers(groups);
+        let y_inv: Vec<BabyBear> = (0..groups)
+            .into_par_iter()
+            .map(|q| shift_inv * natural_inv[reverse_bits(q, log_next)])
+            .collect();
+        let folder = fri::Folder::new(log_arity);
         layer = layer
             .par_chunks_exact(arity)
             .zip(y_inv.par_iter())
-            .map(|(g, &yi)| fold_group(g, yi, beta, log_arity))
+            .map(|(g, &yi)| folder.fold(g, yi, beta))
             .collect();
         log_size = log_next;
         shift = shift.exp_power_of_2(log_arity);

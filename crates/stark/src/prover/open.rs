@@ -1,12 +1,14 @@
 //! Evaluations at the out-of-domain point and the batched (reduced) openings fed to FRI.
 
 use kiln_field::{
-    AsColMajor, BabyBear, BabyBearExt4, ColMajor, ColMajorMatrix, Field, batch_inverse,
+    AsColMajor, BabyBear, BabyBearExt4, ColMajor, ColMajorMatrix, Field, PACKED_WIDTH as W,
+    PackedBabyBear,
 };
 use kiln_hash::MerkleTree;
 use rayon::prelude::*;
 
 use crate::domain::{LDE_SHIFT, reverse_bits, root};
+use crate::fri::par_batch_inverse;
 use crate::proof::Openings;
 
 /// Barycentric evaluation at `z` of polynomials of degree < n given by their values over
@@ -28,7 +30,7 @@ impl Barycentric {
             omegas.push(o);
             o *= w;
         }
-        let inv = batch_inverse(&omegas.iter().map(|&o| u - o).collect::<Vec<_>>());
+        let inv = par_batch_inverse(&omegas.iter().map(|&o| u - o).collect::<Vec<_>>());
         let weights = inv.iter().zip(&omegas).map(|(&d, &o)| d * o).collect();
         let scale = (u.exp_power_of_2(log_n) - BabyBear::ONE) * BabyBear::new(n as u32).inverse();
         Self { weights, scale }
@@ -151,12 +153,12 @@ pub(super) fn reduced_openings(
     let xs: Vec<BabyBear> = (0..big)
         .map(|p| natural[reverse_bits(p, log_big)])
         .collect();
-    let inv_zeta = batch_inverse(
+    let inv_zeta = par_batch_inverse(
         &xs.par_iter()
             .map(|&x| BabyBearExt4::from(x) - zeta)
             .collect::<Vec<_>>(),
     );
-    let inv_next = batch_inverse(
+    let inv_next = par_batch_inverse(
         &xs.par_iter()
             .map(|&x| BabyBearExt4::from(x) - zeta_next)
             .collect::<Vec<_>>(),
@@ -184,22 +186,39 @@ pub(super) fn reduced_openings(
         .map(|t| t.matrices()[0].as_col_major())
         .collect();
 
-    (0..big)
-        .into_par_iter()
-        .map(|p| {
-            let (mut a_zeta, mut a_next) = ([BabyBear::ZERO; 4], [BabyBear::ZERO; 4]);
-            for (input, at_next, powers) in &coeffs {
-                let acc = if *at_next { &mut a_next } else { &mut a_zeta };
-                let view = views[*input];
-                for (c, pw) in powers.iter().enumerate() {
-                    let v = view.column(c)[p];
-                    for (a, k) in acc.iter_mut().zip(pw.0) {
-                        *a += v * k;
+    // A_z(x) = Σ α^k f(x) for W points at a time: per column, four packed products of the
+    // column's values with α^k's base coefficients.
+    const TASK: usize = 1 << 10;
+    let mut out = vec![BabyBearExt4::ZERO; big];
+    out.par_chunks_mut(TASK)
+        .enumerate()
+        .for_each(|(task, chunk)| {
+            let base = task * TASK;
+            for off in (0..chunk.len()).step_by(W) {
+                let p0 = base + off;
+                let lanes = W.min(big - p0);
+                let (mut a_zeta, mut a_next) =
+                    ([PackedBabyBear::ZERO; 4], [PackedBabyBear::ZERO; 4]);
+                for (input, at_next, powers) in &coeffs {
+                    let acc = if *at_next { &mut a_next } else { &mut a_zeta };
+                    for (col, pw) in views[*input].columns().zip(powers) {
+                        let v = if lanes == W {
+                            PackedBabyBear::from_slice(&col[p0..])
+                        } else {
+                            PackedBabyBear(core::array::from_fn(|l| col[p0 + l.min(lanes - 1)]))
+                        };
+                        for (a, k) in acc.iter_mut().zip(pw.0) {
+                            *a += v * k;
+                        }
                     }
                 }
+                for l in 0..lanes {
+                    let az = BabyBearExt4::new(core::array::from_fn(|k| a_zeta[k].0[l]));
+                    let an = BabyBearExt4::new(core::array::from_fn(|k| a_next[k].0[l]));
+                    let p = p0 + l;
+                    chunk[off + l] = (az - b_zeta) * inv_zeta[p] + (an - b_next) * inv_next[p];
+                }
             }
-            (BabyBearExt4::new(a_zeta) - b_zeta) * inv_zeta[p]
-                + (BabyBearExt4::new(a_next) - b_next) * inv_next[p]
-        })
-        .collect()
+        });
+    out
 }

@@ -1,0 +1,127 @@
+//! `kiln prove` and `kiln verify`: proofs of the example AIRs, in files.
+//!
+//! A proof file is a postcard-encoded [`ProofFile`]: a magic tag, the AIR's name, its
+//! parameters, the public values and the proof. The verifier takes its configuration
+//! from the command line (a preset name), never from the file.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use kiln_field::BabyBear;
+use kiln_stark::{Proof, StarkConfig};
+use serde::{Deserialize, Serialize};
+
+use super::CliError;
+use super::airs::ExampleAir;
+
+const MAGIC: &str = "kiln-proof-file-v1";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ProofFile {
+    magic: String,
+    air: ExampleAir,
+    public_values: Vec<BabyBear>,
+    proof: Proof,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProveArgs {
+    /// The AIR to prove.
+    #[arg(long, value_enum, default_value = "fibonacci")]
+    air: super::airs::AirName,
+    /// log2 of the trace rows.
+    #[arg(long = "log-n", default_value_t = 16)]
+    log_n: u32,
+    /// Parameter preset (see `kiln verify --help`).
+    #[arg(long, default_value = "standard")]
+    preset: String,
+    /// Where to write the proof.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Seed of the example's inputs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The proof file.
+    file: PathBuf,
+    /// Parameter preset the proof must use: standard, plonky3-bench, compact,
+    /// conservative or test.
+    #[arg(long, default_value = "standard")]
+    preset: String,
+}
+
+fn preset(name: &str) -> Result<StarkConfig, CliError> {
+    StarkConfig::preset(name).ok_or_else(|| {
+        let names: Vec<&str> = StarkConfig::PRESETS.iter().map(|(n, _)| *n).collect();
+        format!("unknown preset {name:?}; presets: {}", names.join(", ")).into()
+    })
+}
+
+fn describe(config: &StarkConfig) -> String {
+    let s = config.security();
+    format!(
+        "{:.0} bits conjectured (ethSTARK), {:.0} bits conservative (Johnson bound)",
+        s.conjectured_bits, s.conservative_bits
+    )
+}
+
+pub fn prove(args: ProveArgs) -> Result<(), CliError> {
+    let config = preset(&args.preset)?;
+    let example = ExampleAir::new(args.air, args.log_n)?;
+    let start = Instant::now();
+    let (trace, public_values) = example.generate(args.seed)?;
+    let generated = start.elapsed();
+    let proof = example.prove(&config, &trace, &public_values)?;
+    let proved = start.elapsed() - generated;
+    let file = ProofFile {
+        magic: MAGIC.into(),
+        air: example,
+        public_values,
+        proof,
+    };
+    let bytes = postcard::to_allocvec(&file)?;
+    std::fs::write(&args.out, &bytes)
+        .map_err(|e| format!("writing {}: {e}", args.out.display()))?;
+    println!(
+        "proved {} with 2^{} rows in {:.3} s (trace {:.3} s); {} bytes written to {}",
+        example.describe(),
+        args.log_n,
+        proved.as_secs_f64(),
+        generated.as_secs_f64(),
+        bytes.len(),
+        args.out.display()
+    );
+    println!("preset {}: {}", args.preset, describe(&config));
+    Ok(())
+}
+
+pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
+    let config = preset(&args.preset)?;
+    let bytes =
+        std::fs::read(&args.file).map_err(|e| format!("reading {}: {e}", args.file.display()))?;
+    let file: ProofFile = postcard::from_bytes(&bytes)
+        .map_err(|e| format!("{} is not a kiln proof file: {e}", args.file.display()))?;
+    if file.magic != MAGIC {
+        return Err(format!(
+            "{} is not a kiln proof file (bad magic)",
+            args.file.display()
+        )
+        .into());
+    }
+    let start = Instant::now();
+    file.air
+        .verify(&config, &file.proof, &file.public_values)
+        .map_err(|e| format!("proof rejected: {e}"))?;
+    println!(
+        "valid: {} with 2^{} rows, verified in {:.1} ms; preset {}: {}",
+        file.air.describe(),
+        file.proof.log_n,
+        start.elapsed().as_secs_f64() * 1e3,
+        args.preset,
+        describe(&config)
+    );
+    Ok(())
+}
