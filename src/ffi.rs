@@ -80,4 +80,13 @@ kernel_api! {
         shift: u32, output_bitrev: u32, twiddles: *const u32, stream: *mut c_void,
     ) -> KilnStatus;
     fn bit_reverse_batch(data: *mut u32, log_n: u32, batch: u32, stream: *mut c_void) -> KilnStatus;
+    fn quotient_domain_columns(
+        lde: *const u32, lde_height: u64, log_m: u32, width: u32, out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn quotient_eval(
+        program: *const u32, instructions: u32, registers: u32, main: *const u32, main_width: u32,
+        pre: *const u32, preprocessed_width: u32, publics: *const u32, alpha_powers: *const u32,
+        inv_z: *const u32, log_n: u32, log_chunks: u32, shift: u32, twiddles: *const u32,
+        out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
 }

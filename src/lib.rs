@@ -14,8 +14,10 @@ pub mod backend;
 mod error;
 mod ffi;
 pub mod ntt;
+pub mod stark;
 
 pub use backend::{Backend, CpuBackend, CudaBackend, DeviceInfo, Element, EmuBackend};
 pub use error::{Error, Result};
 pub use kiln_field as field;
 pub use ntt::{NttOps, Order};
+pub use stark::{QuotientSpec, StarkOps};

@@ -53,6 +53,24 @@ kiln_status kiln_coset_lde_batch(const uint32_t* d_in, uint32_t* d_out, uint32_t
 /* Bit-reversal permutation of each column, in place. */
 kiln_status kiln_bit_reverse_batch(uint32_t* d_data, uint32_t log_n, uint32_t batch, void* stream);
 
+/* ---- STARK prover (kernels/stark) ----------------------------------------------------
+ * The quotient-domain prefix of a bit-reversed LDE (lde_height rows per column), in
+ * natural order: d_out[c·M + j] = d_lde[c·lde_height + rev_M(j)], M = 2^log_m. */
+kiln_status kiln_quotient_domain_columns(const uint32_t* d_lde, uint64_t lde_height, uint32_t log_m, uint32_t width,
+                                         uint32_t* d_out, void* stream);
+
+/* The quotient of the α-folded constraints by Z_H on the quotient domain shift·⟨ω_M⟩,
+ * M = 2^(log_n + log_chunks), from natural-order columns (M rows each). The program is
+ * kiln_air::ConstraintProgram's code (4 words per instruction); d_alpha_powers holds
+ * α^{k−1−i} as 4 base words per constraint i; d_inv_z the 2^log_chunks values
+ * 1/Z_H(shift·ω_M^i). Output: 4·2^log_chunks columns of n = 2^log_n words (chunk i's four
+ * extension coefficients at position j >> log_chunks for points j ≡ i). */
+kiln_status kiln_quotient_eval(const uint32_t* d_program, uint32_t instructions, uint32_t registers,
+                               const uint32_t* d_main, uint32_t main_width, const uint32_t* d_pre,
+                               uint32_t preprocessed_width, const uint32_t* d_publics, const uint32_t* d_alpha_powers,
+                               const uint32_t* d_inv_z, uint32_t log_n, uint32_t log_chunks, uint32_t shift,
+                               const uint32_t* d_twiddles, uint32_t* d_out, void* stream);
+
 #ifdef __cplusplus
 }
 #endif
