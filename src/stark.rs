@@ -277,7 +277,7 @@ fn kernel_evaluate_quotient<D: KernelDevice>(
             .collect::<Vec<_>>(),
     )?;
     let n = 1usize << spec.log_n;
-    let mut out = dev.alloc_uninit::<BabyBear>(4 * n << spec.log_chunks)?;
+    let mut out = dev.alloc_uninit::<BabyBear>((4 * n) << spec.log_chunks)?;
     let table = dev.table()?;
     let p = spec.program;
     dev.launch(|| {
