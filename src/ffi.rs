@@ -89,4 +89,17 @@ kernel_api! {
         inv_z: *const u32, log_n: u32, log_chunks: u32, shift: u32, twiddles: *const u32,
         out: *mut u32, stream: *mut c_void,
     ) -> KilnStatus;
+    fn columns_dot(
+        cols: *const u32, height: u64, width: u32, weights: *const u32, out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn reduced_openings(
+        matrices: *const *const u32, widths: *const u32, at_next: *const u32, groups: u32,
+        powers: *const u32, log_big: u32, shift: u32, zeta4: *const u32, b4: *const u32,
+        twiddles: *const u32, out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn fri_fold(
+        layer: *const u32, log_size: u32, log_arity: u32, shift_inv: u32, beta4: *const u32,
+        twiddles: *const u32, out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn fri_layer_matrix(layer: *const u32, log_size: u32, log_arity: u32, out: *mut u32, stream: *mut c_void) -> KilnStatus;
 }

@@ -20,4 +20,4 @@ pub use backend::{Backend, CpuBackend, CudaBackend, DeviceInfo, Element, EmuBack
 pub use error::{Error, Result};
 pub use kiln_field as field;
 pub use ntt::{NttOps, Order};
-pub use stark::{QuotientSpec, StarkOps};
+pub use stark::{Folder, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};

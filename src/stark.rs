@@ -114,6 +114,123 @@ pub trait StarkOps: Backend {
         main: &Self::Buffer<BabyBear>,
         preprocessed: Option<&Self::Buffer<BabyBear>>,
     ) -> Result<Self::Buffer<BabyBear>>;
+
+    /// `Σ_t cols[c][t]·weights[t]` for every column c of height `height` (barycentric
+    /// evaluation with host-computed extension weights).
+    fn columns_dot(
+        &self,
+        cols: &Self::Buffer<BabyBear>,
+        height: usize,
+        weights: &[BabyBearExt4],
+    ) -> Result<Vec<BabyBearExt4>>;
+
+    /// The batched opening polynomial R over the bit-reversed LDE domain (see
+    /// [`ReducedSpec`]).
+    fn reduced_openings(
+        &self,
+        groups: &[OpeningGroup<'_, Self::Buffer<BabyBear>>],
+        spec: &ReducedSpec,
+    ) -> Result<Self::Buffer<BabyBearExt4>>;
+
+    /// One FRI round (see [`Folder`]): 2^log_size values over shift·⟨ω⟩ → 2^(log_size − a).
+    fn fri_fold(
+        &self,
+        layer: &Self::Buffer<BabyBearExt4>,
+        log_size: u32,
+        log_arity: u32,
+        shift: BabyBear,
+        beta: BabyBearExt4,
+    ) -> Result<Self::Buffer<BabyBearExt4>>;
+
+    /// A FRI layer in commitment layout: 4·2^a columns, row q = group q's values.
+    fn fri_layer_matrix(
+        &self,
+        layer: &Self::Buffer<BabyBearExt4>,
+        log_size: u32,
+        log_arity: u32,
+    ) -> Result<Self::Buffer<BabyBear>>;
+}
+
+/// One group of a batched opening: every column of `matrix` (bit-reversed LDE, `width`
+/// columns of the domain size) at ζ or, with `at_next`, at ζω.
+#[derive(Debug)]
+pub struct OpeningGroup<'a, Buf> {
+    pub matrix: &'a Buf,
+    pub width: usize,
+    pub at_next: bool,
+}
+
+/// The rest of a batched opening: R(x) = (Σ_{ζ groups} α^k f(x) − b_zeta)/(x − ζ) +
+/// (Σ_{ζω groups} α^k f(x) − b_next)/(x − ζω) over shift·⟨ω_N⟩, N = 2^log_big.
+#[derive(Debug, Clone)]
+pub struct ReducedSpec {
+    /// α^k per (group, column), in order.
+    pub powers: Vec<BabyBearExt4>,
+    pub zeta: BabyBearExt4,
+    pub zeta_next: BabyBearExt4,
+    pub b_zeta: BabyBearExt4,
+    pub b_next: BabyBearExt4,
+    pub log_big: u32,
+    pub shift: BabyBear,
+}
+
+/// Folding by 2^a, the constants computed once per round.
+///
+/// # Mathematical description
+/// A layer holds f over s·⟨ω_N⟩ in bit-reversed order, so positions q·2^a + r hold f at
+/// y·ε^{rev_a(r)} (ε a primitive 2^a-th root of unity, y = s·ω_N^{rev(q)} on log N − a
+/// bits). With f(X) = Σ_{i<2^a} X^i f_i(X^{2^a}), the folded value at y^{2^a} is
+/// f'(y^{2^a}) = Σ_i β^i f_i(y^{2^a}) = 2^{-a} Σ_i (β/y)^i Σ_e ε^{-ei} f(y ε^e).
+#[derive(Clone, Debug)]
+pub struct Folder {
+    log_arity: usize,
+    inv_dft: Vec<Vec<BabyBear>>,
+    k_inv: BabyBear,
+}
+
+impl Folder {
+    pub fn new(log_arity: usize) -> Self {
+        let k = 1usize << log_arity;
+        let eps_inv = BabyBear::two_adic_generator(log_arity).inverse();
+        let inv_dft = (0..k)
+            .map(|i| eps_inv.exp_u64(i as u64).powers(k))
+            .collect();
+        Self {
+            log_arity,
+            inv_dft,
+            k_inv: BabyBear::new(k as u32).inverse(),
+        }
+    }
+
+    /// Folds one group (bit-reversed within the group) whose first point has inverse `y_inv`.
+    pub fn fold(
+        &self,
+        group: &[BabyBearExt4],
+        y_inv: BabyBear,
+        beta: BabyBearExt4,
+    ) -> BabyBearExt4 {
+        let k = 1usize << self.log_arity;
+        if k == 2 {
+            let (a, b) = (group[0], group[1]);
+            return ((a + b) + (a - b) * (beta * y_inv)) * self.k_inv;
+        }
+        let mut vals = [BabyBearExt4::ZERO; 16];
+        for (r, &v) in group.iter().enumerate().take(k) {
+            vals[bit_reverse_index(r, self.log_arity as u32)] = v;
+        }
+        let beta_over_y = beta * y_inv;
+        let mut acc = BabyBearExt4::ZERO;
+        let mut weight = BabyBearExt4::ONE;
+        for row in &self.inv_dft {
+            let mut c = BabyBearExt4::ZERO;
+            for (&v, &w) in vals[..k].iter().zip(row) {
+                c += v * w;
+            }
+            acc += weight * c;
+            weight *= beta_over_y;
+        }
+        acc * self.k_inv
+    }
 }
 
 fn check_prefix(len: usize, lde_height: usize, log_m: u32, width: usize) -> Result<()> {
@@ -212,6 +329,229 @@ impl StarkOps for CpuBackend {
         }
         Ok(out)
     }
+
+    fn columns_dot(
+        &self,
+        cols: &Vec<BabyBear>,
+        height: usize,
+        weights: &[BabyBearExt4],
+    ) -> Result<Vec<BabyBearExt4>> {
+        check_dot(cols.len(), height, weights.len())?;
+        Ok(cols
+            .par_chunks(height.max(1))
+            .map(|col| {
+                let mut acc = [BabyBear::ZERO; 4];
+                for (&v, w) in col.iter().zip(weights) {
+                    for (a, c) in acc.iter_mut().zip(w.0) {
+                        *a += v * c;
+                    }
+                }
+                BabyBearExt4::new(acc)
+            })
+            .collect())
+    }
+
+    fn reduced_openings(
+        &self,
+        groups: &[OpeningGroup<'_, Vec<BabyBear>>],
+        spec: &ReducedSpec,
+    ) -> Result<Vec<BabyBearExt4>> {
+        check_reduced(groups.iter().map(|g| (g.matrix.len(), g.width)), spec)?;
+        Ok(cpu_reduced_openings(groups, spec))
+    }
+
+    fn fri_fold(
+        &self,
+        layer: &Vec<BabyBearExt4>,
+        log_size: u32,
+        log_arity: u32,
+        shift: BabyBear,
+        beta: BabyBearExt4,
+    ) -> Result<Vec<BabyBearExt4>> {
+        check_fold(layer.len(), log_size, log_arity)?;
+        let log_next = log_size - log_arity;
+        let groups = 1usize << log_next;
+        let shift_inv = shift.inverse();
+        let natural_inv = BabyBear::two_adic_generator(log_size as usize)
+            .inverse()
+            .powers(groups);
+        let folder = Folder::new(log_arity as usize);
+        Ok(layer
+            .par_chunks_exact(1 << log_arity)
+            .enumerate()
+            .map(|(q, g)| {
+                folder.fold(
+                    g,
+                    shift_inv * natural_inv[bit_reverse_index(q, log_next)],
+                    beta,
+                )
+            })
+            .collect())
+    }
+
+    fn fri_layer_matrix(
+        &self,
+        layer: &Vec<BabyBearExt4>,
+        log_size: u32,
+        log_arity: u32,
+    ) -> Result<Vec<BabyBear>> {
+        check_fold(layer.len(), log_size, log_arity)?;
+        let arity = 1usize << log_arity;
+        let groups = layer.len() >> log_arity;
+        let mut out = vec![BabyBear::ZERO; 4 * layer.len()];
+        for (p, v) in layer.iter().enumerate() {
+            let (q, r) = (p >> log_arity, p & (arity - 1));
+            for (k, &c) in v.0.iter().enumerate() {
+                out[(r * 4 + k) * groups + q] = c;
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn check_dot(len: usize, height: usize, weights: usize) -> Result<()> {
+    if weights != height {
+        return Err(Error::LengthMismatch {
+            what: "barycentric weights",
+            expected: height,
+            got: weights,
+        });
+    }
+    if height == 0 || !len.is_multiple_of(height) {
+        return Err(Error::LengthMismatch {
+            what: "columns",
+            expected: len.div_ceil(height.max(1)) * height,
+            got: len,
+        });
+    }
+    Ok(())
+}
+
+fn check_reduced(groups: impl Iterator<Item = (usize, usize)>, spec: &ReducedSpec) -> Result<()> {
+    if spec.log_big > 27 {
+        return Err(Error::TooLarge {
+            what: "LDE domain",
+            log_size: spec.log_big,
+            max_log_size: 27,
+        });
+    }
+    let big = 1usize << spec.log_big;
+    let mut columns = 0;
+    let mut count = 0;
+    for (len, width) in groups {
+        if len != width * big {
+            return Err(Error::LengthMismatch {
+                what: "opening group matrix",
+                expected: width * big,
+                got: len,
+            });
+        }
+        columns += width;
+        count += 1;
+    }
+    if count > 8 {
+        return Err(Error::InvalidArgument(format!(
+            "{count} opening groups; at most 8"
+        )));
+    }
+    if spec.powers.len() != columns {
+        return Err(Error::LengthMismatch {
+            what: "batching powers",
+            expected: columns,
+            got: spec.powers.len(),
+        });
+    }
+    Ok(())
+}
+
+fn check_fold(len: usize, log_size: u32, log_arity: u32) -> Result<()> {
+    if log_arity == 0 || log_arity > 4 || log_arity > log_size || log_size > 27 {
+        return Err(Error::InvalidArgument(format!(
+            "FRI fold of 2^{log_size} by 2^{log_arity}"
+        )));
+    }
+    if len != 1 << log_size {
+        return Err(Error::LengthMismatch {
+            what: "FRI layer",
+            expected: 1 << log_size,
+            got: len,
+        });
+    }
+    Ok(())
+}
+
+/// The CPU batched openings: per W points, four packed products per column.
+fn cpu_reduced_openings(
+    groups: &[OpeningGroup<'_, Vec<BabyBear>>],
+    spec: &ReducedSpec,
+) -> Vec<BabyBearExt4> {
+    use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
+    let log_big = spec.log_big as usize;
+    let big = 1usize << log_big;
+    let w = BabyBear::two_adic_generator(log_big);
+    let mut pts = Vec::with_capacity(big);
+    let mut x = spec.shift;
+    for _ in 0..big {
+        pts.push(x);
+        x *= w;
+    }
+    let xs: Vec<BabyBear> = (0..big)
+        .map(|p| pts[bit_reverse_index(p, log_big as u32)])
+        .collect();
+    let par_inv = |v: Vec<BabyBearExt4>| -> Vec<BabyBearExt4> {
+        v.par_chunks(1 << 12).flat_map_iter(batch_inverse).collect()
+    };
+    let inv_zeta = par_inv(
+        xs.par_iter()
+            .map(|&x| BabyBearExt4::from(x) - spec.zeta)
+            .collect(),
+    );
+    let inv_next = par_inv(
+        xs.par_iter()
+            .map(|&x| BabyBearExt4::from(x) - spec.zeta_next)
+            .collect(),
+    );
+    let mut offsets = Vec::with_capacity(groups.len());
+    let mut o = 0;
+    for g in groups {
+        offsets.push(o);
+        o += g.width;
+    }
+    const TASK: usize = 1 << 10;
+    let mut out = vec![BabyBearExt4::ZERO; big];
+    out.par_chunks_mut(TASK)
+        .enumerate()
+        .for_each(|(task, chunk)| {
+            let base = task * TASK;
+            for off in (0..chunk.len()).step_by(W) {
+                let p0 = base + off;
+                let lanes = W.min(big - p0);
+                let (mut a_zeta, mut a_next) =
+                    ([PackedBabyBear::ZERO; 4], [PackedBabyBear::ZERO; 4]);
+                for (g, &offset) in groups.iter().zip(&offsets) {
+                    let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
+                    for (c, pw) in spec.powers[offset..offset + g.width].iter().enumerate() {
+                        let col = &g.matrix[c * big..(c + 1) * big];
+                        let v = if lanes == W {
+                            PackedBabyBear::from_slice(&col[p0..])
+                        } else {
+                            PackedBabyBear(core::array::from_fn(|l| col[p0 + l.min(lanes - 1)]))
+                        };
+                        for (a, k) in acc.iter_mut().zip(pw.0) {
+                            *a += v * k;
+                        }
+                    }
+                }
+                for l in 0..lanes {
+                    let az = BabyBearExt4::new(core::array::from_fn(|k| a_zeta[k].0[l]));
+                    let an = BabyBearExt4::new(core::array::from_fn(|k| a_next[k].0[l]));
+                    let p = p0 + l;
+                    chunk[off + l] =
+                        (az - spec.b_zeta) * inv_zeta[p] + (an - spec.b_next) * inv_next[p];
+                }
+            }
+        });
+    out
 }
 
 fn to_u32(v: usize, what: &'static str) -> Result<u32> {
@@ -312,6 +652,142 @@ fn kernel_evaluate_quotient<D: KernelDevice>(
     Ok(out)
 }
 
+fn kernel_columns_dot<D: KernelDevice>(
+    dev: &D,
+    cols: &D::Buffer<BabyBear>,
+    height: usize,
+    weights: &[BabyBearExt4],
+) -> Result<Vec<BabyBearExt4>> {
+    let len = dev.buffer_len(cols);
+    check_dot(len, height, weights.len())?;
+    let width = len / height;
+    let d_weights = dev.upload(weights)?;
+    let mut out = dev.alloc_uninit::<BabyBearExt4>(width)?;
+    let table = dev.table()?;
+    let width32 = to_u32(width, "columns")?;
+    dev.launch(|| {
+        // SAFETY: `cols` holds width·height words, `d_weights` height extension elements,
+        // `out` width of them.
+        let status = unsafe {
+            (table.columns_dot)(
+                dev.raw(cols).cast(),
+                height as u64,
+                width32,
+                dev.raw(&d_weights).cast(),
+                dev.raw_mut(&mut out).cast(),
+                dev.stream_ptr(),
+            )
+        };
+        status.into_result("columns_dot")
+    })?;
+    dev.download(&out)
+}
+
+fn kernel_reduced_openings<D: KernelDevice>(
+    dev: &D,
+    groups: &[OpeningGroup<'_, D::Buffer<BabyBear>>],
+    spec: &ReducedSpec,
+) -> Result<D::Buffer<BabyBearExt4>> {
+    check_reduced(
+        groups.iter().map(|g| (dev.buffer_len(g.matrix), g.width)),
+        spec,
+    )?;
+    let d_powers = dev.upload(&spec.powers)?;
+    let mut out = dev.alloc_uninit::<BabyBearExt4>(1 << spec.log_big)?;
+    let table = dev.table()?;
+    let matrices: Vec<*const u32> = groups
+        .iter()
+        .map(|g| dev.raw(g.matrix).cast::<u32>())
+        .collect();
+    let widths: Vec<u32> = groups.iter().map(|g| g.width as u32).collect();
+    let at_next: Vec<u32> = groups.iter().map(|g| g.at_next as u32).collect();
+    let words = |x: BabyBearExt4| x.0.map(BabyBear::to_monty);
+    let zeta4: Vec<u32> = [words(spec.zeta), words(spec.zeta_next)].concat();
+    let b4: Vec<u32> = [words(spec.b_zeta), words(spec.b_next)].concat();
+    dev.launch(|| {
+        let tw = dev.ntt_twiddles()?;
+        // SAFETY: host arrays of `groups.len()` entries; device matrices of width·N words
+        // (checked), powers of one extension element per column; the launcher copies the
+        // host arrays into the kernel's parameters before returning.
+        let status = unsafe {
+            (table.reduced_openings)(
+                matrices.as_ptr(),
+                widths.as_ptr(),
+                at_next.as_ptr(),
+                groups.len() as u32,
+                dev.raw(&d_powers).cast(),
+                spec.log_big,
+                spec.shift.to_monty(),
+                zeta4.as_ptr(),
+                b4.as_ptr(),
+                tw,
+                dev.raw_mut(&mut out).cast(),
+                dev.stream_ptr(),
+            )
+        };
+        status.into_result("reduced_openings")
+    })?;
+    dev.synchronize()?;
+    Ok(out)
+}
+
+fn kernel_fri_fold<D: KernelDevice>(
+    dev: &D,
+    layer: &D::Buffer<BabyBearExt4>,
+    log_size: u32,
+    log_arity: u32,
+    shift: BabyBear,
+    beta: BabyBearExt4,
+) -> Result<D::Buffer<BabyBearExt4>> {
+    check_fold(dev.buffer_len(layer), log_size, log_arity)?;
+    let mut out = dev.alloc_uninit::<BabyBearExt4>(1 << (log_size - log_arity))?;
+    let table = dev.table()?;
+    let beta4 = beta.0.map(BabyBear::to_monty);
+    dev.launch(|| {
+        let tw = dev.ntt_twiddles()?;
+        // SAFETY: `layer` holds 2^log_size extension elements and `out` 2^(log_size − a).
+        let status = unsafe {
+            (table.fri_fold)(
+                dev.raw(layer).cast(),
+                log_size,
+                log_arity,
+                shift.inverse().to_monty(),
+                beta4.as_ptr(),
+                tw,
+                dev.raw_mut(&mut out).cast(),
+                dev.stream_ptr(),
+            )
+        };
+        status.into_result("fri_fold")
+    })?;
+    Ok(out)
+}
+
+fn kernel_fri_layer_matrix<D: KernelDevice>(
+    dev: &D,
+    layer: &D::Buffer<BabyBearExt4>,
+    log_size: u32,
+    log_arity: u32,
+) -> Result<D::Buffer<BabyBear>> {
+    check_fold(dev.buffer_len(layer), log_size, log_arity)?;
+    let mut out = dev.alloc_uninit::<BabyBear>(4 << log_size)?;
+    let table = dev.table()?;
+    dev.launch(|| {
+        // SAFETY: `layer` holds 2^log_size extension elements, `out` 4·2^log_size words.
+        let status = unsafe {
+            (table.fri_layer_matrix)(
+                dev.raw(layer).cast(),
+                log_size,
+                log_arity,
+                dev.raw_mut(&mut out).cast(),
+                dev.stream_ptr(),
+            )
+        };
+        status.into_result("fri_layer_matrix")
+    })?;
+    Ok(out)
+}
+
 macro_rules! kernel_stark_ops {
     ($backend:ty) => {
         impl StarkOps for $backend {
@@ -332,6 +808,43 @@ macro_rules! kernel_stark_ops {
                 preprocessed: Option<&Self::Buffer<BabyBear>>,
             ) -> Result<Self::Buffer<BabyBear>> {
                 kernel_evaluate_quotient(self, spec, main, preprocessed)
+            }
+
+            fn columns_dot(
+                &self,
+                cols: &Self::Buffer<BabyBear>,
+                height: usize,
+                weights: &[BabyBearExt4],
+            ) -> Result<Vec<BabyBearExt4>> {
+                kernel_columns_dot(self, cols, height, weights)
+            }
+
+            fn reduced_openings(
+                &self,
+                groups: &[OpeningGroup<'_, Self::Buffer<BabyBear>>],
+                spec: &ReducedSpec,
+            ) -> Result<Self::Buffer<BabyBearExt4>> {
+                kernel_reduced_openings(self, groups, spec)
+            }
+
+            fn fri_fold(
+                &self,
+                layer: &Self::Buffer<BabyBearExt4>,
+                log_size: u32,
+                log_arity: u32,
+                shift: BabyBear,
+                beta: BabyBearExt4,
+            ) -> Result<Self::Buffer<BabyBearExt4>> {
+                kernel_fri_fold(self, layer, log_size, log_arity, shift, beta)
+            }
+
+            fn fri_layer_matrix(
+                &self,
+                layer: &Self::Buffer<BabyBearExt4>,
+                log_size: u32,
+                log_arity: u32,
+            ) -> Result<Self::Buffer<BabyBear>> {
+                kernel_fri_layer_matrix(self, layer, log_size, log_arity)
             }
         }
     };

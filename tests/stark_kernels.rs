@@ -6,7 +6,7 @@ mod common;
 
 use common::{cuda_or_skip, random_vec, rng};
 use kiln::field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field, TwoAdicField};
-use kiln::{CpuBackend, EmuBackend, QuotientSpec, StarkOps};
+use kiln::{CpuBackend, EmuBackend, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};
 use kiln_air::{Air, AirBuilder, BaseAir, ConstraintProgram};
 use rand::RngExt;
 
@@ -94,6 +94,148 @@ fn check<B: StarkOps>(dev: &B, seed: u64) {
             "{}: quotient log_n {log_n} chunks 2^{log_chunks} differs from the CPU",
             dev.name()
         );
+    }
+}
+
+/// Barycentric sums, batched openings, FRI folds and layer layouts equal the CPU's.
+fn check_fri<B: StarkOps>(dev: &B, seed: u64) {
+    let cpu = CpuBackend::new();
+    let mut rng = rng(seed);
+    for (height, width) in [(1usize, 3usize), (16, 1), (256, 5), (1000, 2)] {
+        let cols = random_vec(&mut rng, height * width);
+        let weights: Vec<BabyBearExt4> = (0..height).map(|_| rng.random()).collect();
+        let want = cpu.columns_dot(&cols, height, &weights).unwrap();
+        assert_eq!(
+            dev.columns_dot(&dev.upload(&cols).unwrap(), height, &weights)
+                .unwrap(),
+            want,
+            "{}: dot",
+            dev.name()
+        );
+    }
+    for log_big in [1u32, 4, 9] {
+        let big = 1usize << log_big;
+        let widths = [3usize, 0, 5, 2];
+        let mats: Vec<Vec<BabyBear>> = widths
+            .iter()
+            .map(|w| random_vec(&mut rng, w * big))
+            .collect();
+        let dmats: Vec<_> = mats.iter().map(|m| dev.upload(m).unwrap()).collect();
+        let spec = ReducedSpec {
+            powers: (0..widths.iter().sum::<usize>())
+                .map(|_| rng.random())
+                .collect(),
+            zeta: rng.random(),
+            zeta_next: rng.random(),
+            b_zeta: rng.random(),
+            b_next: rng.random(),
+            log_big,
+            shift: BabyBear::GENERATOR,
+        };
+        let at_next = [false, true, false, true];
+        let cg: Vec<_> = (0..4)
+            .map(|i| OpeningGroup {
+                matrix: &mats[i],
+                width: widths[i],
+                at_next: at_next[i],
+            })
+            .collect();
+        let dg: Vec<_> = (0..4)
+            .map(|i| OpeningGroup {
+                matrix: &dmats[i],
+                width: widths[i],
+                at_next: at_next[i],
+            })
+            .collect();
+        let want = cpu.reduced_openings(&cg, &spec).unwrap();
+        let got = dev
+            .download(&dev.reduced_openings(&dg, &spec).unwrap())
+            .unwrap();
+        assert!(got == want, "{}: reduced openings 2^{log_big}", dev.name());
+    }
+    for (log_size, log_arity) in [(1u32, 1u32), (5, 1), (6, 2), (7, 3), (8, 4), (4, 4)] {
+        let layer: Vec<BabyBearExt4> = (0..1usize << log_size).map(|_| rng.random()).collect();
+        let (shift, beta): (BabyBear, BabyBearExt4) =
+            (BabyBear::GENERATOR.exp_u64(3), rng.random());
+        let want = cpu
+            .fri_fold(&layer, log_size, log_arity, shift, beta)
+            .unwrap();
+        let d = dev.upload(&layer).unwrap();
+        assert_eq!(
+            dev.download(&dev.fri_fold(&d, log_size, log_arity, shift, beta).unwrap())
+                .unwrap(),
+            want,
+            "{}: fold 2^{log_size} by 2^{log_arity}",
+            dev.name()
+        );
+        let want = cpu.fri_layer_matrix(&layer, log_size, log_arity).unwrap();
+        assert_eq!(
+            dev.download(&dev.fri_layer_matrix(&d, log_size, log_arity).unwrap())
+                .unwrap(),
+            want
+        );
+    }
+}
+
+#[test]
+fn emulated_openings_and_fri_match_cpu() {
+    check_fri(&EmuBackend::new(), 32);
+}
+
+#[test]
+fn cuda_openings_and_fri_match_cpu() {
+    let Some(gpu) = cuda_or_skip("cuda_openings_and_fri_match_cpu") else {
+        return;
+    };
+    check_fri(&gpu, 33);
+}
+
+#[test]
+fn folding_is_polynomial_folding() {
+    // Fold the bit-reversed evaluations of f over s·⟨ω_N⟩ and compare with
+    // f'(Y) = Σ_i β^i f_i(Y), evaluated directly from f's coefficients.
+    use kiln::ntt::reference::bit_reverse_index;
+    let cpu = CpuBackend::new();
+    let mut rng = rng(34);
+    for log_arity in 1..=3u32 {
+        let log_size = 6u32;
+        let coeffs: Vec<BabyBearExt4> = (0..1 << (log_size - 1)).map(|_| rng.random()).collect();
+        let shift = BabyBear::GENERATOR;
+        let w = BabyBear::two_adic_generator(log_size as usize);
+        let eval = |c: &[BabyBearExt4], x: BabyBearExt4| {
+            c.iter().rev().fold(BabyBearExt4::ZERO, |a, &k| a * x + k)
+        };
+        let layer: Vec<BabyBearExt4> = (0..1usize << log_size)
+            .map(|p| {
+                eval(
+                    &coeffs,
+                    (shift * w.exp_u64(bit_reverse_index(p, log_size) as u64)).into(),
+                )
+            })
+            .collect();
+        let beta: BabyBearExt4 = rng.random();
+        let folded = cpu
+            .fri_fold(&layer, log_size, log_arity, shift, beta)
+            .unwrap();
+        let k = 1usize << log_arity;
+        let parts: Vec<Vec<BabyBearExt4>> = (0..k)
+            .map(|i| coeffs.iter().skip(i).step_by(k).copied().collect())
+            .collect();
+        let log_next = log_size - log_arity;
+        let (s2, w2) = (
+            shift.exp_power_of_2(log_arity as usize),
+            w.exp_power_of_2(log_arity as usize),
+        );
+        for (q, v) in folded.iter().enumerate() {
+            let y: BabyBearExt4 = (s2 * w2.exp_u64(bit_reverse_index(q, log_next) as u64)).into();
+            let mut want = BabyBearExt4::ZERO;
+            let mut bp = BabyBearExt4::ONE;
+            for part in &parts {
+                want += bp * eval(part, y);
+                bp *= beta;
+            }
+            assert_eq!(*v, want, "arity 2^{log_arity}, position {q}");
+        }
     }
 }
 

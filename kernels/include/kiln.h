@@ -71,6 +71,31 @@ kiln_status kiln_quotient_eval(const uint32_t* d_program, uint32_t instructions,
                                const uint32_t* d_inv_z, uint32_t log_n, uint32_t log_chunks, uint32_t shift,
                                const uint32_t* d_twiddles, uint32_t* d_out, void* stream);
 
+/* d_out[c] = Σ_t d_cols[c·height + t]·weights[t] for c < width: extension elements (4
+ * words) from base columns and extension weights (barycentric evaluation). */
+kiln_status kiln_columns_dot(const uint32_t* d_cols, uint64_t height, uint32_t width, const uint32_t* d_weights,
+                             uint32_t* d_out, void* stream);
+
+/* The batched opening polynomial over the bit-reversed LDE domain shift·⟨ω_N⟩, N = 2^log_big:
+ * R(x) = Σ_g Σ_c α^k·(f_c(x) − f_c(z_g))/(x − z_g). Host arrays (groups entries): device
+ * pointers to each group's matrix (height N), widths, and whether the group opens at ζω;
+ * d_powers holds α^k per (group, column) in order, 4 words each; zeta4 = ζ, ζω and
+ * b4 = Σ α^k f(ζ), Σ α^k f(ζω) (host, 8 words each). Output: N extension elements. */
+kiln_status kiln_reduced_openings(const uint32_t* const* d_matrices, const uint32_t* widths, const uint32_t* at_next,
+                                  uint32_t groups, const uint32_t* d_powers, uint32_t log_big, uint32_t shift,
+                                  const uint32_t* zeta4, const uint32_t* b4, const uint32_t* d_twiddles,
+                                  uint32_t* d_out, void* stream);
+
+/* One FRI round: folds 2^log_size extension values (bit-reversed over shift·⟨ω⟩) by
+ * 2^log_arity with challenge β (host, 4 words); shift_inv = 1/shift. */
+kiln_status kiln_fri_fold(const uint32_t* d_layer, uint32_t log_size, uint32_t log_arity, uint32_t shift_inv,
+                          const uint32_t* beta4, const uint32_t* d_twiddles, uint32_t* d_out, void* stream);
+
+/* A FRI layer in commitment layout: 4·2^log_arity columns of 2^(log_size − log_arity)
+ * rows, row q = the group's values. */
+kiln_status kiln_fri_layer_matrix(const uint32_t* d_layer, uint32_t log_size, uint32_t log_arity, uint32_t* d_out,
+                                  void* stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -286,7 +286,7 @@ fn fri_prove(
             .into_par_iter()
             .map(|q| shift_inv * natural_inv[reverse_bits(q, log_next)])
             .collect();
-        let folder = fri::Folder::new(log_arity);
+        let folder = kiln::Folder::new(log_arity);
         layer = layer
             .par_chunks_exact(arity)
             .zip(y_inv.par_iter())

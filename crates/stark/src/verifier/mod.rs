@@ -12,7 +12,7 @@ pub use folder::VerifierFolder;
 use crate::challenger::Challenger;
 use crate::commit::lde_commit;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, reverse_bits, root, selectors_at};
-use crate::fri::{eval_poly, fold_group, fold_schedule};
+use crate::fri::{eval_poly, fold_schedule};
 use crate::proof::{PROOF_VERSION, Proof};
 use crate::{StarkConfig, TRANSCRIPT_TAG, VerifyError};
 
@@ -259,6 +259,7 @@ pub fn verify<A: VerifierAir>(
         powers.push((*input, *at_next, ps));
     }
 
+    let folders: Vec<kiln::Folder> = schedule.iter().map(|&a| kiln::Folder::new(a)).collect();
     for (qi, query) in fri.queries.iter().enumerate() {
         let index = ch.sample_bits(log_big as u32);
         shape(
@@ -327,7 +328,7 @@ pub fn verify<A: VerifierAir>(
             let y_inv = y
                 .try_inverse()
                 .ok_or(VerifyError::FriFold { query: qi, round })?;
-            value = fold_group(&group, y_inv, beta, log_arity);
+            value = folders[round].fold(&group, y_inv, beta);
             i = q;
             log_size -= log_arity;
             shift = shift.exp_power_of_2(log_arity);
