@@ -122,6 +122,18 @@ pub trait StarkOps: Backend {
         cols: &Self::Buffer<BabyBear>,
         height: usize,
         weights: &[BabyBearExt4],
+    ) -> Result<Vec<BabyBearExt4>> {
+        let width = self.buffer_len(cols) / height.max(1);
+        self.columns_dot_range(cols, height, 0..width, weights)
+    }
+
+    /// [`StarkOps::columns_dot`] for the columns in `range` only.
+    fn columns_dot_range(
+        &self,
+        cols: &Self::Buffer<BabyBear>,
+        height: usize,
+        range: core::ops::Range<usize>,
+        weights: &[BabyBearExt4],
     ) -> Result<Vec<BabyBearExt4>>;
 
     /// The batched opening polynomial R over the bit-reversed LDE domain (see
@@ -330,15 +342,16 @@ impl StarkOps for CpuBackend {
         Ok(out)
     }
 
-    fn columns_dot(
+    fn columns_dot_range(
         &self,
         cols: &Vec<BabyBear>,
         height: usize,
+        range: core::ops::Range<usize>,
         weights: &[BabyBearExt4],
     ) -> Result<Vec<BabyBearExt4>> {
-        check_dot(cols.len(), height, weights.len())?;
-        Ok(cols
-            .par_chunks(height.max(1))
+        check_dot(cols.len(), height, &range, weights.len())?;
+        Ok(cols[range.start * height..range.end * height]
+            .par_chunks(height)
             .map(|col| {
                 let mut acc = [BabyBear::ZERO; 4];
                 for (&v, w) in col.iter().zip(weights) {
@@ -409,7 +422,12 @@ impl StarkOps for CpuBackend {
     }
 }
 
-fn check_dot(len: usize, height: usize, weights: usize) -> Result<()> {
+fn check_dot(
+    len: usize,
+    height: usize,
+    range: &core::ops::Range<usize>,
+    weights: usize,
+) -> Result<()> {
     if weights != height {
         return Err(Error::LengthMismatch {
             what: "barycentric weights",
@@ -423,6 +441,12 @@ fn check_dot(len: usize, height: usize, weights: usize) -> Result<()> {
             expected: len.div_ceil(height.max(1)) * height,
             got: len,
         });
+    }
+    if range.start > range.end || range.end > len / height {
+        return Err(Error::InvalidArgument(format!(
+            "columns {range:?} of a matrix of {}",
+            len / height
+        )));
     }
     Ok(())
 }
@@ -656,11 +680,12 @@ fn kernel_columns_dot<D: KernelDevice>(
     dev: &D,
     cols: &D::Buffer<BabyBear>,
     height: usize,
+    range: core::ops::Range<usize>,
     weights: &[BabyBearExt4],
 ) -> Result<Vec<BabyBearExt4>> {
     let len = dev.buffer_len(cols);
-    check_dot(len, height, weights.len())?;
-    let width = len / height;
+    check_dot(len, height, &range, weights.len())?;
+    let width = range.len();
     let d_weights = dev.upload(weights)?;
     let mut out = dev.alloc_uninit::<BabyBearExt4>(width)?;
     let table = dev.table()?;
@@ -670,7 +695,7 @@ fn kernel_columns_dot<D: KernelDevice>(
         // `out` width of them.
         let status = unsafe {
             (table.columns_dot)(
-                dev.raw(cols).cast(),
+                dev.raw(cols).cast::<u32>().add(range.start * height),
                 height as u64,
                 width32,
                 dev.raw(&d_weights).cast(),
@@ -810,13 +835,14 @@ macro_rules! kernel_stark_ops {
                 kernel_evaluate_quotient(self, spec, main, preprocessed)
             }
 
-            fn columns_dot(
+            fn columns_dot_range(
                 &self,
                 cols: &Self::Buffer<BabyBear>,
                 height: usize,
+                range: core::ops::Range<usize>,
                 weights: &[BabyBearExt4],
             ) -> Result<Vec<BabyBearExt4>> {
-                kernel_columns_dot(self, cols, height, weights)
+                kernel_columns_dot(self, cols, height, range, weights)
             }
 
             fn reduced_openings(

@@ -112,6 +112,18 @@ fn check_fri<B: StarkOps>(dev: &B, seed: u64) {
             "{}: dot",
             dev.name()
         );
+        let range = width / 2..width;
+        assert_eq!(
+            dev.columns_dot_range(&dev.upload(&cols).unwrap(), height, range.clone(), &weights)
+                .unwrap(),
+            want[range].to_vec(),
+            "{}: dot over a column range",
+            dev.name()
+        );
+        assert!(
+            dev.columns_dot_range(&dev.upload(&cols).unwrap(), height, 0..width + 1, &weights)
+                .is_err()
+        );
     }
     for log_big in [1u32, 4, 9] {
         let big = 1usize << log_big;
