@@ -105,8 +105,8 @@ KILN_EXPORT(ff_constants)(uint32_t field, uint64_t* out) {
     });
 }
 
-KILN_EXPORT(ff_test)(uint32_t field, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out,
-                     uint64_t n, void* stream) {
+KILN_EXPORT(ff_test)(uint32_t field, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out, uint64_t n,
+                     void* stream) {
     if (op > KILN_FF_FROM_STANDARD) return kiln::invalid("unknown field op");
     if (n == 0) return kiln::ok();
     if (!d_a || !d_b || !d_out) return kiln::invalid("null device pointer");
@@ -120,8 +120,8 @@ KILN_EXPORT(ff_test)(uint32_t field, uint32_t op, const uint64_t* d_a, const uin
     });
 }
 
-KILN_EXPORT(ec_test)(uint32_t curve, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out,
-                     uint64_t n, void* stream) {
+KILN_EXPORT(ec_test)(uint32_t curve, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out, uint64_t n,
+                     void* stream) {
     if (op > KILN_EC_DBL) return kiln::invalid("unknown curve op");
     if (n == 0) return kiln::ok();
     if (!d_a || !d_b || !d_out) return kiln::invalid("null device pointer");

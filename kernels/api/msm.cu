@@ -96,9 +96,8 @@ kiln_status make_plan(uint64_t n, uint32_t window_bits, Plan& p) {
     // Partials of levels 1, 3, ... go to buffer 0, of levels 2, 4, ... to buffer 1.
     const uint64_t part_len[2] = {p.acc_levels > 1 ? p.level_len[1] : 0, p.acc_levels > 2 ? p.level_len[2] : 0};
     // Reduction outputs of levels 0, 2, ... go to buffer 0, of levels 1, 3, ... to buffer 1.
-    const uint64_t red_out[2] = {
-        p.red_levels > 0 ? p.windows * ((p.red_m[0] + (1u << LOG_SEG) - 1) >> LOG_SEG) : 0,
-        p.red_levels > 1 ? p.windows * ((p.red_m[1] + (1u << LOG_SEG) - 1) >> LOG_SEG) : 0};
+    const uint64_t red_out[2] = {p.red_levels > 0 ? p.windows * ((p.red_m[0] + (1u << LOG_SEG) - 1) >> LOG_SEG) : 0,
+                                 p.red_levels > 1 ? p.windows * ((p.red_m[1] + (1u << LOG_SEG) - 1) >> LOG_SEG) : 0};
 
     size_t off = 0;
     auto take = [&](size_t bytes) {

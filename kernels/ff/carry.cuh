@@ -25,13 +25,13 @@ struct carry_chain {
 #endif
 
 #ifdef __CUDA_ARCH__
-#define KILN_PTX2(op)                                                                          \
-    uint32_t r;                                                                                \
-    asm volatile(op " %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b));                                \
+#define KILN_PTX2(op)                                           \
+    uint32_t r;                                                 \
+    asm volatile(op " %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); \
     return r
-#define KILN_PTX3(op)                                                                          \
-    uint32_t r;                                                                                \
-    asm volatile(op " %0, %1, %2, %3;" : "=r"(r) : "r"(a), "r"(b), "r"(c));                    \
+#define KILN_PTX3(op)                                                       \
+    uint32_t r;                                                             \
+    asm volatile(op " %0, %1, %2, %3;" : "=r"(r) : "r"(a), "r"(b), "r"(c)); \
     return r
 #endif
 

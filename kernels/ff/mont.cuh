@@ -34,10 +34,10 @@
 #endif
 
 // Defines `static constexpr uint32_t name(uint32_t i)`, limb i of a constant.
-#define KILN_FIELD_LIMBS(name, ...)                                          \
+#define KILN_FIELD_LIMBS(name, ...)                                                  \
     __host__ __device__ __forceinline__ static constexpr uint32_t name(uint32_t i) { \
-        constexpr uint32_t v[N] = {__VA_ARGS__};                             \
-        return v[i];                                                         \
+        constexpr uint32_t v[N] = {__VA_ARGS__};                                     \
+        return v[i];                                                                 \
     }
 
 namespace kiln {
@@ -55,7 +55,7 @@ struct KILN_ALIGN(16) mont_t {
 
     __host__ __device__ __forceinline__ static mont_t zero() {
         mont_t r;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             r.limb[i] = 0;
         return r;
@@ -63,7 +63,7 @@ KILN_UNROLL
     // 1 in Montgomery form (R mod p).
     __host__ __device__ __forceinline__ static mont_t one() {
         mont_t r;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             r.limb[i] = P::one(i);
         return r;
@@ -76,7 +76,7 @@ KILN_UNROLL
     }
     __host__ __device__ __forceinline__ static mont_t r2() {
         mont_t r;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             r.limb[i] = P::r2(i);
         return r;
@@ -84,14 +84,14 @@ KILN_UNROLL
 
     __host__ __device__ __forceinline__ bool is_zero() const {
         uint32_t acc = 0;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             acc |= limb[i];
         return acc == 0;
     }
     __host__ __device__ __forceinline__ friend bool operator==(const mont_t& a, const mont_t& b) {
         uint32_t acc = 0;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             acc |= a.limb[i] ^ b.limb[i];
         return acc == 0;
@@ -103,12 +103,12 @@ KILN_UNROLL
         uint32_t d[N];
         carry_chain c;
         d[0] = c.sub_cc(t[0], P::p(0));
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 1; i < N; ++i)
             d[i] = c.subc_cc(t[i], P::p(i));
         const uint32_t keep = c.subc(0, 0);  // all ones when t < p (the subtraction borrowed)
         mont_t r;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             r.limb[i] = (t[i] & keep) | (d[i] & ~keep);
         return r;
@@ -118,7 +118,7 @@ KILN_UNROLL
         uint32_t s[N];
         carry_chain c;
         s[0] = c.add_cc(a.limb[0], b.limb[0]);
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 1; i < N - 1; ++i)
             s[i] = c.addc_cc(a.limb[i], b.limb[i]);
         s[N - 1] = c.addc(a.limb[N - 1], b.limb[N - 1]);  // a + b < 2p < 2^(32N): no carry out
@@ -129,14 +129,14 @@ KILN_UNROLL
         uint32_t d[N];
         carry_chain c;
         d[0] = c.sub_cc(a.limb[0], b.limb[0]);
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 1; i < N; ++i)
             d[i] = c.subc_cc(a.limb[i], b.limb[i]);
         const uint32_t borrow = c.subc(0, 0);  // all ones when a < b: add p back
         mont_t r;
         carry_chain e;
         r.limb[0] = e.add_cc(d[0], P::p(0) & borrow);
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 1; i < N - 1; ++i)
             r.limb[i] = e.addc_cc(d[i], P::p(i) & borrow);
         r.limb[N - 1] = e.addc(d[N - 1], P::p(N - 1) & borrow);  // wraps mod 2^(32N) to a − b + p
@@ -145,14 +145,14 @@ KILN_UNROLL
 
     __host__ __device__ __forceinline__ mont_t operator-() const {
         uint32_t nz = 0;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i)
             nz |= limb[i];
         const uint32_t mask = nz ? 0xffffffffu : 0u;  // −0 = 0, not p
         mont_t r;
         carry_chain c;
         r.limb[0] = c.sub_cc(P::p(0), limb[0]) & mask;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 1; i < N - 1; ++i)
             r.limb[i] = c.subc_cc(P::p(i), limb[i]) & mask;
         r.limb[N - 1] = c.subc(P::p(N - 1), limb[N - 1]) & mask;
@@ -172,16 +172,16 @@ KILN_UNROLL
     // reduced: b's words may be anything (from_standard uses that).
     __host__ __device__ __forceinline__ static mont_t mul(const mont_t& a, const mont_t& b) {
         uint32_t t[N + 1];
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i <= N; ++i)
             t[i] = 0;
-KILN_UNROLL
+        KILN_UNROLL
         for (uint32_t i = 0; i < N; ++i) {
             const uint32_t bi = b.limb[i];
             {
                 carry_chain lo;  // t[0..N) += lo(a_j·b_i); carry into t[N] (0 here)
                 t[0] = lo.mad_lo_cc(a.limb[0], bi, t[0]);
-KILN_UNROLL
+                KILN_UNROLL
                 for (uint32_t j = 1; j < N; ++j)
                     t[j] = lo.madc_lo_cc(a.limb[j], bi, t[j]);
                 t[N] = lo.addc(t[N], 0);
@@ -189,7 +189,7 @@ KILN_UNROLL
             {
                 carry_chain hi;  // t[1..N] += hi(a_j·b_i)
                 t[1] = hi.mad_hi_cc(a.limb[0], bi, t[1]);
-KILN_UNROLL
+                KILN_UNROLL
                 for (uint32_t j = 1; j < N - 1; ++j)
                     t[j + 1] = hi.madc_hi_cc(a.limb[j], bi, t[j + 1]);
                 t[N] = hi.madc_hi(a.limb[N - 1], bi, t[N]);
@@ -198,7 +198,7 @@ KILN_UNROLL
             {
                 carry_chain lo;  // t[0..N) += lo(m·p_j); t[0] becomes 0
                 t[0] = lo.mad_lo_cc(m, P::p(0), t[0]);
-KILN_UNROLL
+                KILN_UNROLL
                 for (uint32_t j = 1; j < N; ++j)
                     t[j] = lo.madc_lo_cc(m, P::p(j), t[j]);
                 t[N] = lo.addc(t[N], 0);
@@ -206,12 +206,12 @@ KILN_UNROLL
             {
                 carry_chain hi;  // t[1..N] += hi(m·p_j)
                 t[1] = hi.mad_hi_cc(m, P::p(0), t[1]);
-KILN_UNROLL
+                KILN_UNROLL
                 for (uint32_t j = 1; j < N - 1; ++j)
                     t[j + 1] = hi.madc_hi_cc(m, P::p(j), t[j + 1]);
                 t[N] = hi.madc_hi(m, P::p(N - 1), t[N]);
             }
-KILN_UNROLL
+            KILN_UNROLL
             for (uint32_t j = 0; j < N; ++j)
                 t[j] = t[j + 1];
             t[N] = 0;

@@ -85,13 +85,13 @@ kiln_status kiln_msm(uint32_t curve, const uint64_t* d_bases, const uint64_t* d_
  * the 1/n of an inverse: d_data[j] ← Σ_i d_data[i]·ω^(±ij), n = 2^log_n.
  * d_twiddles: n/2 elements, ω^e for e < n/2 (ω a primitive n-th root of unity; the
  * inverse uses ω^{-1} from the same table). */
-kiln_status kiln_fr_ntt(uint32_t curve, uint64_t* d_data, uint32_t log_n, uint32_t inverse,
-                        const uint64_t* d_twiddles, void* stream);
+kiln_status kiln_fr_ntt(uint32_t curve, uint64_t* d_data, uint32_t log_n, uint32_t inverse, const uint64_t* d_twiddles,
+                        void* stream);
 
 /* d_out[i] = lo[i mod 2^log_lo] · hi[i >> log_lo] for i < count (Fr elements): a table of
  * powers c·h^i expanded from two short ones (lo[j] = h^j, hi[j] = c·h^(j·2^log_lo)). */
-kiln_status kiln_fr_powers(uint32_t curve, uint64_t* d_out, uint64_t count, const uint64_t* d_lo,
-                           const uint64_t* d_hi, uint32_t log_lo, void* stream);
+kiln_status kiln_fr_powers(uint32_t curve, uint64_t* d_out, uint64_t count, const uint64_t* d_lo, const uint64_t* d_hi,
+                           uint32_t log_lo, void* stream);
 
 /* d_data[i] ·= lo[i mod 2^log_lo] · hi[i >> log_lo] for i < count: coset shifts and the
  * 1/n of an inverse NTT. */

@@ -132,8 +132,8 @@ __device__ __forceinline__ uint32_t block_inclusive_scan(uint32_t v, uint32_t& t
 }
 
 // tile_sums[b] = Σ of tile b of `data`.
-__global__ void __launch_bounds__(SCAN_THREADS) scan_reduce_kernel(const uint32_t* data, uint64_t len,
-                                                                   uint32_t* tile_sums) {
+__global__ void __launch_bounds__(SCAN_THREADS)
+    scan_reduce_kernel(const uint32_t* data, uint64_t len, uint32_t* tile_sums) {
     const uint64_t base = blockIdx.x * static_cast<uint64_t>(SCAN_TILE) + threadIdx.x * SCAN_PER_THREAD;
     uint32_t sum = 0;
     for (uint32_t k = 0; k < SCAN_PER_THREAD; ++k)
@@ -144,8 +144,8 @@ __global__ void __launch_bounds__(SCAN_THREADS) scan_reduce_kernel(const uint32_
 }
 
 // In place: tile_sums → their exclusive scan; *grand_total = the sum of all. One block.
-__global__ void __launch_bounds__(SCAN_THREADS) scan_tiles_kernel(uint32_t* tile_sums, uint32_t tiles,
-                                                                  uint32_t* grand_total) {
+__global__ void __launch_bounds__(SCAN_THREADS)
+    scan_tiles_kernel(uint32_t* tile_sums, uint32_t tiles, uint32_t* grand_total) {
     uint32_t carry = 0;
     for (uint32_t base = 0; base < tiles; base += SCAN_THREADS) {
         const uint32_t i = base + threadIdx.x;
@@ -159,8 +159,8 @@ __global__ void __launch_bounds__(SCAN_THREADS) scan_tiles_kernel(uint32_t* tile
 }
 
 // In place: data → its exclusive scan, given the scanned tile sums.
-__global__ void __launch_bounds__(SCAN_THREADS) scan_apply_kernel(uint32_t* data, uint64_t len,
-                                                                  const uint32_t* tile_offsets) {
+__global__ void __launch_bounds__(SCAN_THREADS)
+    scan_apply_kernel(uint32_t* data, uint64_t len, const uint32_t* tile_offsets) {
     const uint64_t base = blockIdx.x * static_cast<uint64_t>(SCAN_TILE) + threadIdx.x * SCAN_PER_THREAD;
     uint32_t v[SCAN_PER_THREAD];
     uint32_t sum = 0;
