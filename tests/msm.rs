@@ -100,7 +100,7 @@ fn check_edge_cases<B: MsmOps, P: MsmCurve>(dev: &B, seed: u64) {
 
     // Repeated points: same base, same scalar (one bucket: doublings), and varied scalars.
     let same = vec![p[2]; 64];
-    check(&same, &vec![s[0]; 64], "a point repeated with one scalar");
+    check(&same, &[s[0]; 64], "a point repeated with one scalar");
     let s64 = random_scalars::<P::ScalarField>(&mut rng, 64);
     check(&same, &s64, "a point repeated with random scalars");
     let mut two = vec![p[3]; 32];
@@ -131,7 +131,7 @@ fn check_edge_cases<B: MsmOps, P: MsmCurve>(dev: &B, seed: u64) {
 
     // Every scalar equal: each window's entries all land in one bucket (longest runs).
     let q = random_points::<P>(&mut rng, 300);
-    check(&q, &vec![s[1]; 300], "300 points, one scalar");
+    check(&q, &[s[1]; 300], "300 points, one scalar");
 
     // Sizes that are not powers of two.
     for n in [3usize, 5, 7, 31, 100] {

@@ -26,9 +26,13 @@
 #define KILN_ALIGN(n) __align__(n)
 #endif
 
-// Fully unrolled limb loops: nvcc's pragma, or GCC's for the host builds.
-#if defined(__CUDACC__)
+// Fully unrolled limb loops: nvcc's pragma in device code, GCC's in the emulator, none
+// in the host pass of nvcc (whose front end knows neither there, and whose host code
+// only reads the constants).
+#if defined(__CUDA_ARCH__)
 #define KILN_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define KILN_UNROLL
 #else
 #define KILN_UNROLL _Pragma("GCC unroll 16")
 #endif

@@ -31,6 +31,8 @@
 //! ```
 
 mod repr;
+#[cfg(feature = "sppark-peer")]
+pub mod sppark;
 #[doc(hidden)]
 pub mod testing;
 

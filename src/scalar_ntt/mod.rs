@@ -168,7 +168,7 @@ fn log_n_of<F: NttField>(domain: &Radix2EvaluationDomain<F>) -> Result<u32> {
     Ok(log_n)
 }
 
-fn check_len<F: NttField>(plan_log_n: u32, len: usize) -> Result<()> {
+fn check_len(plan_log_n: u32, len: usize) -> Result<()> {
     let n = 1usize << plan_log_n;
     if len != n {
         return Err(Error::LengthMismatch {
@@ -197,7 +197,7 @@ impl ScalarNttOps for CpuBackend {
         plan: &ScalarNttPlan<Self, F>,
         data: &mut DeviceVec<Self, F>,
     ) -> Result<()> {
-        check_len::<F>(plan.log_n, data.len())?;
+        check_len(plan.log_n, data.len())?;
         let mut v = data.download(self)?;
         plan.domain.fft_in_place(&mut v);
         *data = DeviceVec::upload(self, &v)?;
@@ -209,7 +209,7 @@ impl ScalarNttOps for CpuBackend {
         plan: &ScalarNttPlan<Self, F>,
         data: &mut DeviceVec<Self, F>,
     ) -> Result<()> {
-        check_len::<F>(plan.log_n, data.len())?;
+        check_len(plan.log_n, data.len())?;
         let mut v = data.download(self)?;
         plan.domain.ifft_in_place(&mut v);
         *data = DeviceVec::upload(self, &v)?;
@@ -343,7 +343,7 @@ fn kernel_transform<D: KernelDevice, F: NttField>(
     data: &mut DeviceVec<D, F>,
     inverse: bool,
 ) -> Result<()> {
-    check_len::<F>(plan.log_n, data.len())?;
+    check_len(plan.log_n, data.len())?;
     let tables = tables_of(plan)?;
     let table = dev.table()?;
     if !inverse && let Some(fwd) = &tables.forward {

@@ -1,6 +1,9 @@
 //! `kiln bench`: median times of kernel operations on each backend, as a table or as JSON
 //! lines. GPU figures come twice: device time of the operation alone (CUDA events), and
 //! wall time including the upload of the input and the download of the output.
+//! `msm` and `scalar-ntt` (pairing curves) live in [`curve`].
+
+mod curve;
 
 use kiln::field::{BabyBear, TwoAdicField};
 use kiln::{CpuBackend, CudaBackend, NttOps, Order};
@@ -22,6 +25,10 @@ enum Op {
     Ntt(Common),
     /// Batched coset LDE, natural-order evaluations to bit-reversed evaluations.
     Lde(LdeArgs),
+    /// G1 multi-scalar multiplication (BN254 or BLS12-381), bases resident on the device.
+    Msm(curve::CurveArgs),
+    /// Forward NTT over the scalar field of BN254 or BLS12-381, natural order.
+    ScalarNtt(curve::CurveArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -255,6 +262,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let (op, common, log_blowup) = match args.op {
         Op::Ntt(c) => ("ntt", c, None),
         Op::Lde(l) => ("lde", l.common, Some(l.log_blowup)),
+        Op::Msm(c) => return curve::run_msm(c),
+        Op::ScalarNtt(c) => return curve::run_scalar_ntt(c),
     };
     if common.samples == 0 {
         return Err("--samples must be at least 1".into());
