@@ -102,4 +102,34 @@ kernel_api! {
         twiddles: *const u32, out: *mut u32, stream: *mut c_void,
     ) -> KilnStatus;
     fn fri_layer_matrix(layer: *const u32, log_size: u32, log_arity: u32, out: *mut u32, stream: *mut c_void) -> KilnStatus;
+
+
+    // Pairing curves: G1 MSM, scalar-field NTT, arithmetic test entry points.
+    fn msm_window_bits(curve: u32, n: u64) -> u32;
+    fn msm_scratch_bytes(curve: u32, n: u64, window_bits: u32, bytes: *mut u64) -> KilnStatus;
+    fn msm(
+        curve: u32, bases: *const u64, scalars: *const u64, n: u64, scalars_montgomery: u32,
+        window_bits: u32, result: *mut u64, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn fr_ntt(
+        curve: u32, data: *mut u64, log_n: u32, inverse: u32, twiddles: *const u64,
+        stream: *mut c_void,
+    ) -> KilnStatus;
+    fn fr_powers(
+        curve: u32, out: *mut u64, count: u64, lo: *const u64, hi: *const u64, log_lo: u32,
+        stream: *mut c_void,
+    ) -> KilnStatus;
+    fn fr_scale_powers(
+        curve: u32, data: *mut u64, count: u64, lo: *const u64, hi: *const u64, log_lo: u32,
+        stream: *mut c_void,
+    ) -> KilnStatus;
+    fn ff_constants(field: u32, out: *mut u64) -> KilnStatus;
+    fn ff_test(
+        field: u32, op: u32, a: *const u64, b: *const u64, out: *mut u64, n: u64,
+        stream: *mut c_void,
+    ) -> KilnStatus;
+    fn ec_test(
+        curve: u32, op: u32, a: *const u64, b: *const u64, out: *mut u64, n: u64,
+        stream: *mut c_void,
+    ) -> KilnStatus;
 }

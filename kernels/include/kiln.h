@@ -7,7 +7,8 @@
  * the function returns; no function synchronises unless it says so.
  *
  * Field elements are BabyBear in Montgomery form (R = 2^32), one uint32_t each, always
- * fully reduced (< p) on input and output.
+ * fully reduced (< p) on input and output; the pairing-curve section below has its own
+ * fields (arkworks' layout).
  *
  * Matrix layout ("batch of columns"): a batch of `batch` columns of n = 2^log_n elements
  * is stored column after column: element (row r, column c) at index c·n + r.
@@ -95,6 +96,77 @@ kiln_status kiln_fri_fold(const uint32_t* d_layer, uint32_t log_size, uint32_t l
  * rows, row q = the group's values. */
 kiln_status kiln_fri_layer_matrix(const uint32_t* d_layer, uint32_t log_size, uint32_t log_arity, uint32_t* d_out,
                                   void* stream);
+
+/* ---- Pairing curves: G1 MSM and scalar-field NTT (kernels/msm, kernels/ntt/big.cuh) --
+ * Curves: BN254 and BLS12-381. Field elements have arkworks 0.6's bytes: little-endian
+ * 64-bit limbs in Montgomery form (R = 2^(64·limbs)), fully reduced. Fr has 4 limbs on
+ * both curves, Fq 4 (BN254) or 6 (BLS12-381); L below is Fq's limb count.
+ *   affine G1 point: x then y (2·L limbs); the point at infinity is x = y = 0.
+ *   XYZZ G1 point: X, Y, ZZ, ZZZ (4·L limbs), the affine point (X/ZZ, Y/ZZZ); ZZ = 0 is
+ *   the point at infinity. */
+#define KILN_CURVE_BN254 0
+#define KILN_CURVE_BLS12_381 1
+
+/* The window size in bits kiln_msm chooses for n points (window_bits = 0); 0 for an
+ * unknown curve. */
+uint32_t kiln_msm_window_bits(uint32_t curve, uint64_t n);
+
+/* The device scratch memory, in bytes, that kiln_msm allocates for n points. */
+kiln_status kiln_msm_scratch_bytes(uint32_t curve, uint64_t n, uint32_t window_bits, uint64_t* bytes);
+
+/* d_result (one XYZZ point) = Σ_{i<n} scalars[i]·bases[i], by Pippenger's method on the
+ * device (digits, counting sort, bucket sums, bucket reduction, window combination).
+ *   d_bases: n affine points. d_scalars: n scalars of 4 limbs each, in Montgomery form
+ *   (scalars_montgomery = 1: arkworks' Fr) or standard form (0: any 256-bit integer,
+ *   taken mod r).
+ *   window_bits: 0 to choose from n (kiln_msm_window_bits), else 2..=20.
+ * Allocates kiln_msm_scratch_bytes on the stream (cudaMallocAsync) and frees it. n < 2^31. */
+kiln_status kiln_msm(uint32_t curve, const uint64_t* d_bases, const uint64_t* d_scalars, uint64_t n,
+                     uint32_t scalars_montgomery, uint32_t window_bits, uint64_t* d_result, void* stream);
+
+/* In-place NTT over the scalar field Fr of `curve`, natural order in and out, without
+ * the 1/n of an inverse: d_data[j] ← Σ_i d_data[i]·ω^(±ij), n = 2^log_n.
+ * d_twiddles: n/2 elements, ω^e for e < n/2 (ω a primitive n-th root of unity; the
+ * inverse uses ω^{-1} from the same table). */
+kiln_status kiln_fr_ntt(uint32_t curve, uint64_t* d_data, uint32_t log_n, uint32_t inverse, const uint64_t* d_twiddles,
+                        void* stream);
+
+/* d_out[i] = lo[i mod 2^log_lo] · hi[i >> log_lo] for i < count (Fr elements): a table of
+ * powers c·h^i expanded from two short ones (lo[j] = h^j, hi[j] = c·h^(j·2^log_lo)). */
+kiln_status kiln_fr_powers(uint32_t curve, uint64_t* d_out, uint64_t count, const uint64_t* d_lo, const uint64_t* d_hi,
+                           uint32_t log_lo, void* stream);
+
+/* d_data[i] ·= lo[i mod 2^log_lo] · hi[i >> log_lo] for i < count: coset shifts and the
+ * 1/n of an inverse NTT. */
+kiln_status kiln_fr_scale_powers(uint32_t curve, uint64_t* d_data, uint64_t count, const uint64_t* d_lo,
+                                 const uint64_t* d_hi, uint32_t log_lo, void* stream);
+
+/* Test entry points: the field and curve arithmetic, element-wise, for conformance tests
+ * against arkworks (host through the emulator, and on the GPU).
+ * Fields: */
+#define KILN_FIELD_BN254_FQ 0
+#define KILN_FIELD_BN254_FR 1
+#define KILN_FIELD_BLS12_381_FQ 2
+#define KILN_FIELD_BLS12_381_FR 3
+/* The constants compiled in: p, R mod p, R² mod p (limbs each), then −p^{-1} mod 2^32 and
+ * the bit length of p: 3·limbs + 2 words written to out (host memory). */
+kiln_status kiln_ff_constants(uint32_t field, uint64_t* out);
+/* d_out[i] = op(d_a[i], d_b[i]) for i < n (d_b unused by unary ops). */
+#define KILN_FF_ADD 0
+#define KILN_FF_SUB 1
+#define KILN_FF_MUL 2 /* Montgomery product */
+#define KILN_FF_NEG 3
+#define KILN_FF_SQR 4
+#define KILN_FF_TO_STANDARD 5   /* Montgomery → integer */
+#define KILN_FF_FROM_STANDARD 6 /* any integer of the limb width → Montgomery, mod p */
+kiln_status kiln_ff_test(uint32_t field, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out,
+                         uint64_t n, void* stream);
+/* d_out[i] (XYZZ) = op(d_a[i] (XYZZ), d_b[i] (XYZZ for ADD, affine for ADD_AFFINE, unused for DBL)). */
+#define KILN_EC_ADD 0
+#define KILN_EC_ADD_AFFINE 1
+#define KILN_EC_DBL 2
+kiln_status kiln_ec_test(uint32_t curve, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out,
+                         uint64_t n, void* stream);
 
 #ifdef __cplusplus
 }
