@@ -17,6 +17,7 @@
 pub mod backend;
 mod error;
 mod ffi;
+pub mod merkle;
 pub mod msm;
 pub mod ntt;
 pub mod scalar_ntt;
@@ -25,6 +26,7 @@ pub mod stark;
 pub use backend::{Backend, CpuBackend, CudaBackend, DeviceInfo, Element, EmuBackend};
 pub use error::{Error, Result};
 pub use kiln_field as field;
+pub use merkle::{BackendTree, MatrixRef, MerkleOps};
 pub use msm::{Bases, DeviceVec, MsmCurve, MsmOps};
 pub use ntt::{NttOps, Order};
 pub use scalar_ntt::{ScalarNttOps, ScalarNttPlan};
