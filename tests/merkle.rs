@@ -4,9 +4,9 @@
 mod common;
 
 use common::{random_vec, rng};
+use kiln::CpuBackend;
 use kiln::field::BabyBear;
 use kiln::merkle::{MatrixRef, MerkleOps};
-use kiln::CpuBackend;
 use kiln_hash::{ColMajorMatrix, MerkleTreeMmcs, Permutation, Poseidon2W16, Poseidon2W24};
 
 /// Shapes (width, height) committed together: one row, odd widths, mixed heights.

@@ -73,7 +73,7 @@ impl<const PERMS_PER_ROW: usize> BaseAir for Poseidon2Air<PERMS_PER_ROW> {
             full_name("initial", i)
         } else if i < initial + partial {
             let j = i - initial;
-            let what = if j % 2 == 0 {
+            let what = if j.is_multiple_of(2) {
                 "sbox = x^3"
             } else {
                 "post_sbox = x^7"

@@ -10,7 +10,7 @@ use kiln_hash::MerkleTreeMmcs;
 pub use folder::VerifierFolder;
 
 use crate::challenger::Challenger;
-use crate::commit::lde_commit;
+use crate::commit::lde_root;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, reverse_bits, root, selectors_at};
 use crate::fri::{eval_poly, fold_schedule};
 use crate::proof::{PROOF_VERSION, Proof};
@@ -117,12 +117,10 @@ pub fn verify<A: VerifierAir>(
                     ),
                 });
             }
-            let c = lde_commit(&mmcs, p.data(), p.width(), log_n, log_blowup, &[LDE_SHIFT])
-                .map_err(|e| VerifyError::Preprocessed {
-                    reason: format!("{e:?}"),
-                })?;
-            ch.observe_digest(&c.root);
-            Some(c.root)
+            let root = lde_root(p.data(), p.width(), log_n, log_blowup, LDE_SHIFT)
+                .map_err(|reason| VerifyError::Preprocessed { reason })?;
+            ch.observe_digest(&root);
+            Some(root)
         }
         None => None,
     };
