@@ -11,7 +11,7 @@
 //! [`Order::BitReversed`] means the value for index j sits at position rev(j), the
 //! bit-reversal of j on `log_n` bits (as in Plonky3's `bit_reverse_rows`).
 
-mod cpu;
+pub(crate) mod cpu;
 pub mod reference;
 
 use kiln_field::{BabyBear, Field, TwoAdicField};

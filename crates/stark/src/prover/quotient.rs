@@ -9,10 +9,8 @@ use rayon::prelude::*;
 use super::{ProverFolder, QuotientInputs};
 use crate::domain::{LDE_SHIFT, root};
 
-/// The committed LDE's first M rows in bit-reversed order are the evaluations on the
-/// quotient domain g·⟨ω_M⟩, also bit-reversed: rev_N(p) = rev_M(p)·N/M for p < M.
-/// Returns them in natural order, one Vec per column of the column-major `lde` (columns
-/// of `lde_height`).
+/// The first 2^log_m rows of each column of `lde` (columns of `lde_height`) in natural
+/// order, one Vec per column.
 fn quotient_domain_columns(
     lde: &[BabyBear],
     lde_height: usize,
@@ -53,6 +51,11 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
     let log_m = log_n + log_chunks;
     let m = 1usize << log_m;
     let step = 1usize << log_chunks; // ω_n = ω_M^step: the next row is `step` points on
+    let _span = tracing::debug_span!("domain columns").entered();
+    // The committed LDE's first M rows in bit-reversed order are the evaluations on the
+    // quotient domain g·⟨ω_M⟩, also bit-reversed (rev_N(p) = rev_M(p)·N/M for p < M).
+    // One allocation per column: small blocks come back from the allocator's free lists,
+    // where one large block would be fresh pages (each page a fault) on every proof.
     let main = quotient_domain_columns(q.trace_lde, q.lde_height, log_m);
     let pre = q
         .preprocessed_lde
@@ -95,6 +98,8 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
         .map(|&v| PackedBabyBear::broadcast(v))
         .collect();
 
+    drop(_span);
+    let _span = tracing::debug_span!("evaluate").entered();
     // The quotient at each point in natural order, 4 coefficients.
     let mut q = vec![[BabyBear::ZERO; 4]; m];
     q.par_chunks_mut(TASK).enumerate().for_each(|(task, out)| {
