@@ -350,14 +350,27 @@ impl StarkOps for CpuBackend {
         range: core::ops::Range<usize>,
         weights: &[BabyBearExt4],
     ) -> Result<Vec<BabyBearExt4>> {
+        use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
         check_dot(cols.len(), height, &range, weights.len())?;
+        // The weights' four base coefficients as four arrays, so that W rows of a column
+        // multiply in one packed product per coefficient.
+        let split: [Vec<BabyBear>; 4] =
+            core::array::from_fn(|k| weights.iter().map(|w| w.0[k]).collect());
+        let body = height - height % W;
         Ok(cols[range.start * height..range.end * height]
             .par_chunks(height)
             .map(|col| {
-                let mut acc = [BabyBear::ZERO; 4];
-                for (&v, w) in col.iter().zip(weights) {
-                    for (a, c) in acc.iter_mut().zip(w.0) {
-                        *a += v * c;
+                let mut packed = [PackedBabyBear::ZERO; 4];
+                for t in (0..body).step_by(W) {
+                    let v = PackedBabyBear::from_slice(&col[t..]);
+                    for (a, w) in packed.iter_mut().zip(&split) {
+                        *a += v * PackedBabyBear::from_slice(&w[t..]);
+                    }
+                }
+                let mut acc = packed.map(|p| p.0.iter().copied().sum::<BabyBear>());
+                for t in body..height {
+                    for (a, w) in acc.iter_mut().zip(&split) {
+                        *a += col[t] * w[t];
                     }
                 }
                 BabyBearExt4::new(acc)
@@ -506,6 +519,27 @@ fn check_fold(len: usize, log_size: u32, log_arity: u32) -> Result<()> {
 }
 
 /// The CPU batched openings: per W points, four packed products per column.
+/// `a · c` for W extension elements `a` (four packed base coefficients) and a constant
+/// `c`, in F[X]/(X^4 − 11).
+fn mul_packed_ext(
+    a: &[kiln_field::PackedBabyBear; 4],
+    c: BabyBearExt4,
+) -> [kiln_field::PackedBabyBear; 4] {
+    use kiln_field::PackedBabyBear;
+    let mut r = [PackedBabyBear::ZERO; 4];
+    let eleven = BabyBear::new(11);
+    for (i, &ai) in a.iter().enumerate() {
+        for (j, &cj) in c.0.iter().enumerate() {
+            if i + j < 4 {
+                r[i + j] += ai * cj;
+            } else {
+                r[i + j - 4] += ai * (cj * eleven);
+            }
+        }
+    }
+    r
+}
+
 fn cpu_reduced_openings(
     groups: &[OpeningGroup<'_, Vec<BabyBear>>],
     spec: &ReducedSpec,
@@ -542,29 +576,69 @@ fn cpu_reduced_openings(
         offsets.push(o);
         o += g.width;
     }
+    // A group over the same matrix as an earlier one, with powers c·(the earlier powers)
+    // (the trace at ζ and at ζω), reuses the earlier row sums times c.
+    let reuse: Vec<Option<(usize, BabyBearExt4)>> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let powers = &spec.powers[offsets[g]..offsets[g] + group.width];
+            (0..g).find_map(|e| {
+                let earlier = &groups[e];
+                let first = spec.powers.get(offsets[e])?;
+                if !core::ptr::eq(earlier.matrix, group.matrix)
+                    || earlier.width != group.width
+                    || first.is_zero()
+                {
+                    return None;
+                }
+                let c = powers[0] * first.inverse();
+                let base = &spec.powers[offsets[e]..offsets[e] + earlier.width];
+                base.iter()
+                    .zip(powers)
+                    .all(|(&b, &p)| c * b == p)
+                    .then_some((e, c))
+            })
+        })
+        .collect();
     const TASK: usize = 1 << 10;
     let mut out = vec![BabyBearExt4::ZERO; big];
     out.par_chunks_mut(TASK)
         .enumerate()
         .for_each(|(task, chunk)| {
             let base = task * TASK;
+            let mut sums = vec![[PackedBabyBear::ZERO; 4]; groups.len()];
             for off in (0..chunk.len()).step_by(W) {
                 let p0 = base + off;
                 let lanes = W.min(big - p0);
                 let (mut a_zeta, mut a_next) =
                     ([PackedBabyBear::ZERO; 4], [PackedBabyBear::ZERO; 4]);
-                for (g, &offset) in groups.iter().zip(&offsets) {
-                    let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
-                    for (c, pw) in spec.powers[offset..offset + g.width].iter().enumerate() {
-                        let col = &g.matrix[c * big..(c + 1) * big];
-                        let v = if lanes == W {
-                            PackedBabyBear::from_slice(&col[p0..])
-                        } else {
-                            PackedBabyBear(core::array::from_fn(|l| col[p0 + l.min(lanes - 1)]))
-                        };
-                        for (a, k) in acc.iter_mut().zip(pw.0) {
-                            *a += v * k;
+                for (g_index, (g, &offset)) in groups.iter().zip(&offsets).enumerate() {
+                    let sum = match reuse[g_index] {
+                        Some((e, c)) => mul_packed_ext(&sums[e], c),
+                        None => {
+                            let mut sum = [PackedBabyBear::ZERO; 4];
+                            for (c, pw) in spec.powers[offset..offset + g.width].iter().enumerate()
+                            {
+                                let col = &g.matrix[c * big..(c + 1) * big];
+                                let v = if lanes == W {
+                                    PackedBabyBear::from_slice(&col[p0..])
+                                } else {
+                                    PackedBabyBear(core::array::from_fn(|l| {
+                                        col[p0 + l.min(lanes - 1)]
+                                    }))
+                                };
+                                for (a, k) in sum.iter_mut().zip(pw.0) {
+                                    *a += v * k;
+                                }
+                            }
+                            sum
                         }
+                    };
+                    sums[g_index] = sum;
+                    let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
+                    for (a, v) in acc.iter_mut().zip(sum) {
+                        *a += v;
                     }
                 }
                 for l in 0..lanes {

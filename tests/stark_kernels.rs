@@ -97,6 +97,18 @@ fn check<B: StarkOps>(dev: &B, seed: u64) {
     }
 }
 
+/// One matrix at ζ and at ζω, then another at ζ: the prover's batching shape.
+fn shared_groups<T>(m: [&T; 2], widths: [usize; 2]) -> Vec<OpeningGroup<'_, T>> {
+    [(0usize, false), (0, true), (1, false)]
+        .into_iter()
+        .map(|(i, at_next)| OpeningGroup {
+            matrix: m[i],
+            width: widths[i],
+            at_next,
+        })
+        .collect()
+}
+
 /// Barycentric sums, batched openings, FRI folds and layer layouts equal the CPU's.
 fn check_fri<B: StarkOps>(dev: &B, seed: u64) {
     let cpu = CpuBackend::new();
@@ -164,6 +176,59 @@ fn check_fri<B: StarkOps>(dev: &B, seed: u64) {
             .download(&dev.reduced_openings(&dg, &spec).unwrap())
             .unwrap();
         assert!(got == want, "{}: reduced openings 2^{log_big}", dev.name());
+
+        // As the prover batches: one matrix at ζ then at ζω, powers α^0.. then α^w..
+        // (the CPU reuses the first row sums for the second group).
+        let alpha: BabyBearExt4 = rng.random();
+        let w = widths[0];
+        let mut powers = Vec::with_capacity(2 * w + widths[2]);
+        let mut p = BabyBearExt4::ONE;
+        for _ in 0..2 * w + widths[2] {
+            powers.push(p);
+            p *= alpha;
+        }
+        let spec = ReducedSpec { powers, ..spec };
+        let want = cpu
+            .reduced_openings(&shared_groups([&mats[0], &mats[2]], [w, widths[2]]), &spec)
+            .unwrap();
+        // The definition, without reuse: the same groups over distinct copies.
+        let copy = mats[0].clone();
+        let distinct = [
+            OpeningGroup {
+                matrix: &mats[0],
+                width: w,
+                at_next: false,
+            },
+            OpeningGroup {
+                matrix: &copy,
+                width: w,
+                at_next: true,
+            },
+            OpeningGroup {
+                matrix: &mats[2],
+                width: widths[2],
+                at_next: false,
+            },
+        ];
+        assert_eq!(
+            want,
+            cpu.reduced_openings(&distinct, &spec).unwrap(),
+            "CPU reuse"
+        );
+        let got = dev
+            .download(
+                &dev.reduced_openings(
+                    &shared_groups([&dmats[0], &dmats[2]], [w, widths[2]]),
+                    &spec,
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        assert!(
+            got == want,
+            "{}: reduced openings, shared matrix",
+            dev.name()
+        );
     }
     for (log_size, log_arity) in [(1u32, 1u32), (5, 1), (6, 2), (7, 3), (8, 4), (4, 4)] {
         let layer: Vec<BabyBearExt4> = (0..1usize << log_size).map(|_| rng.random()).collect();
