@@ -107,8 +107,14 @@ fn bench_lde(c: &mut Criterion) {
     let p3_shift = p3_baby_bear::BabyBear::new(shift.as_canonical_u32());
     let mut g = c.benchmark_group("coset_lde");
     g.sample_size(10);
-    for log_n in sizes() {
-        for batch in BATCHES {
+    // The sizes above, and a STARK trace's shape: few rows, many columns (the Poseidon2
+    // AIR at 2^14 permutations is 2^11 rows × 2384 columns).
+    let cases = sizes()
+        .into_iter()
+        .flat_map(|l| BATCHES.map(|b| (l, b)))
+        .chain([(11, 2048)]);
+    for (log_n, batch) in cases {
+        {
             let (ours, theirs) = inputs(log_n, batch);
             let id = format!("2^{log_n}x{batch}/blowup{}", 1 << LOG_BLOWUP);
             g.throughput(Throughput::Elements((batch << (log_n + LOG_BLOWUP)) as u64));

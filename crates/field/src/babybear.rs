@@ -276,16 +276,26 @@ impl Distribution<BabyBear> for StandardUniform {
     }
 }
 
-/// Serialized as the canonical value (a `u32` below p); deserialization rejects any other.
+/// Serialized as the canonical value (below p): a `u32` in human-readable formats (JSON),
+/// four little-endian bytes in binary ones (postcard: fixed width, where a varint would
+/// take five bytes for most elements). Deserialization rejects any non-canonical value.
 impl Serialize for BabyBear {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u32(self.as_canonical_u32())
+        if s.is_human_readable() {
+            s.serialize_u32(self.as_canonical_u32())
+        } else {
+            self.as_canonical_u32().to_le_bytes().serialize(s)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for BabyBear {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let x = u32::deserialize(d)?;
+        let x = if d.is_human_readable() {
+            u32::deserialize(d)?
+        } else {
+            u32::from_le_bytes(<[u8; 4]>::deserialize(d)?)
+        };
         Self::from_canonical_checked(x).ok_or_else(|| {
             serde::de::Error::custom(format_args!(
                 "{x} is not a canonical BabyBear element (p = {P})"

@@ -126,9 +126,20 @@ fn two_adic_generators_have_exact_order() {
 fn zero_has_no_inverse_and_serde_rejects_noncanonical() {
     assert!(BabyBear::ZERO.try_inverse().is_none());
     assert!(BabyBearExt4::ZERO.try_inverse().is_none());
-    let bytes = postcard::to_allocvec(&P).unwrap();
-    let err = postcard::from_bytes::<BabyBear>(&bytes);
-    assert!(err.is_err());
+    // Binary formats: four little-endian bytes of the canonical value.
+    let x = BabyBear::new(0x1234_5678);
+    assert_eq!(
+        postcard::to_allocvec(&x).unwrap(),
+        0x1234_5678u32.to_le_bytes()
+    );
+    assert_eq!(
+        postcard::from_bytes::<BabyBear>(&0x1234_5678u32.to_le_bytes()).unwrap(),
+        x
+    );
+    assert!(postcard::from_bytes::<BabyBear>(&P.to_le_bytes()).is_err());
+    assert!(postcard::from_bytes::<BabyBear>(&u32::MAX.to_le_bytes()).is_err());
+    assert!(postcard::from_bytes::<BabyBear>(&[1, 2, 3]).is_err());
+    assert_eq!(serde_json::to_string(&x).unwrap(), "305419896");
     let err = serde_json::from_str::<BabyBear>(&P.to_string()).unwrap_err();
     assert!(
         err.to_string().contains("not a canonical BabyBear element"),

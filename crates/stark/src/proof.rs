@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{StarkConfig, VerifyError};
 
 /// Bumped whenever the format or the transcript changes.
-pub const PROOF_VERSION: u32 = 1;
+pub const PROOF_VERSION: u32 = 2;
 
 /// A STARK proof.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
