@@ -123,6 +123,45 @@ fn cpu_lde_matches_naive() {
 }
 
 #[test]
+fn cpu_lde_of_many_columns_matches_naive() {
+    // Wide batches take the packed path (PACKED_WIDTH columns per vector) for whole groups
+    // of columns and the per-column path for the rest: 2 groups + 3 columns, at every
+    // SIMD width.
+    let cpu = CpuBackend::new();
+    let mut rng = rng(15);
+    let shift = BabyBear::GENERATOR.exp_u64(5);
+    let batch = 2 * kiln::field::PACKED_WIDTH + 3;
+    for log_n in [0u32, 1, 2, 3, 5, 8] {
+        let n = 1usize << log_n;
+        for log_blowup in [0u32, 1, 3] {
+            let data = random_vec(&mut rng, batch * n);
+            let want: Vec<BabyBear> = columns(&data, n)
+                .flat_map(|c| bit_reversed(&naive_coset_lde(c, log_blowup, shift)))
+                .collect();
+            let out = cpu
+                .coset_lde_batch(&data, log_n, log_blowup, shift, Order::BitReversed)
+                .unwrap();
+            assert!(out == want, "log_n {log_n} log_blowup {log_blowup}");
+        }
+    }
+    // A larger size against the per-column path, column by column.
+    let (log_n, log_blowup) = (12u32, 1u32);
+    let data = random_vec(&mut rng, batch << log_n);
+    let out = cpu
+        .coset_lde_batch(&data, log_n, log_blowup, shift, Order::BitReversed)
+        .unwrap();
+    for (c, col) in columns(&data, 1 << log_n).enumerate() {
+        let one = cpu
+            .coset_lde_batch(&col.to_vec(), log_n, log_blowup, shift, Order::BitReversed)
+            .unwrap();
+        assert!(
+            out[c << (log_n + log_blowup)..][..one.len()] == one[..],
+            "column {c}"
+        );
+    }
+}
+
+#[test]
 fn cpu_lde_matches_plonky3() {
     let cpu = CpuBackend::new();
     let mut rng = rng(14);

@@ -453,6 +453,84 @@ fn lde_factors(log_n: u32, log_blowup: u32, shift: BabyBear, output: Order) -> V
     }
 }
 
+/// Columns at most this long take the packed LDE path (W columns per vector).
+const PACKED_LDE_MAX_LOG_N: u32 = 14;
+
+/// Per-stage twiddles of the size-n DIF transforms of the packed LDE: `fwd[j] = ω_n^j`,
+/// `inv[j] = ω_n^{-j}` for j < n/2 (stage with half-size h uses every (n/2h)-th one).
+struct PackedLdeTwiddles {
+    fwd: Vec<BabyBear>,
+    inv: Vec<BabyBear>,
+}
+
+impl PackedLdeTwiddles {
+    fn new(log_n: u32) -> Self {
+        let half = (1usize << log_n) / 2;
+        let w = BabyBear::two_adic_generator(log_n as usize);
+        Self {
+            fwd: w.powers(half),
+            inv: w.inverse().powers(half),
+        }
+    }
+}
+
+/// Gentleman–Sande DIF over packed columns: natural order in, bit-reversed out, with
+/// `tw[j] = ω^j` (ω the transform's root; ω^{-1} gives the unscaled inverse).
+fn dif_packed(x: &mut [PackedBabyBear], log_n: u32, tw: &[BabyBear]) {
+    let n = 1usize << log_n;
+    for stage in 0..log_n {
+        let h = n >> (stage + 1);
+        let stride = 1usize << stage;
+        for block in x.chunks_exact_mut(2 * h) {
+            let (lo, hi) = block.split_at_mut(h);
+            let (a, b) = (&mut lo[0], &mut hi[0]);
+            let (s, d) = (*a + *b, *a - *b);
+            (*a, *b) = (s, d);
+            for j in 1..h {
+                let (a, b) = (lo[j], hi[j]);
+                lo[j] = a + b;
+                hi[j] = (a - b) * PackedBabyBear::broadcast(tw[j * stride]);
+            }
+        }
+    }
+}
+
+/// The coset LDE (bit-reversed output) of W columns at once, each column one lane:
+/// the same steps as [`lde_column`] on vectors.
+fn lde_packed_group(
+    evals: &[BabyBear],
+    out: &mut [BabyBear],
+    scratch: &mut [PackedBabyBear],
+    factors: &[BabyBear],
+    tw: &PackedLdeTwiddles,
+    log_n: u32,
+) {
+    let n = 1usize << log_n;
+    let big = out.len() / W;
+    let (vals, coeffs) = scratch.split_at_mut(n);
+    for (t, v) in vals.iter_mut().enumerate() {
+        *v = PackedBabyBear(core::array::from_fn(|l| evals[l * n + t]));
+    }
+    // Coefficients (times n; the 1/n is in the factors), bit-reversed, then natural.
+    dif_packed(vals, log_n, &tw.inv);
+    for (i, c) in coeffs.iter_mut().enumerate() {
+        *c = vals[bit_reverse_index(i, log_n)];
+    }
+    // Block r of the bit-reversed output is the bit-reversed size-n NTT of the
+    // coefficients times block r of the factors.
+    for (r, f) in factors.chunks_exact(n).enumerate() {
+        for ((v, &c), &f) in vals.iter_mut().zip(coeffs.iter()).zip(f) {
+            *v = c * PackedBabyBear::broadcast(f);
+        }
+        dif_packed(vals, log_n, &tw.fwd);
+        for (t, v) in vals.iter().enumerate() {
+            for (l, &x) in v.0.iter().enumerate() {
+                out[l * big + r * n + t] = x;
+            }
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 /// One column of a coset LDE. `scratch` is n elements of any content, reused across
 /// columns to keep allocation (and its page faults) out of the loop.
@@ -531,8 +609,32 @@ pub(crate) fn coset_lde_batch(
         return out;
     }
     let factors = lde_factors(log_n, log_blowup, shift, output);
+    // Many short columns (a STARK trace): W columns at a time, one column per lane, so
+    // every butterfly of every stage is a full-width vector operation.
+    let packed_groups = if output == Order::BitReversed && log_n <= PACKED_LDE_MAX_LOG_N {
+        batch / W
+    } else {
+        0
+    };
+    if packed_groups > 0 {
+        let tw = PackedLdeTwiddles::new(log_n);
+        out[..packed_groups * W * big]
+            .par_chunks_exact_mut(W * big)
+            .zip(evals.par_chunks_exact(W * n))
+            .for_each_init(
+                || vec![PackedBabyBear::ZERO; 2 * n],
+                |scratch, (o, e)| lde_packed_group(e, o, scratch, &factors, &tw, log_n),
+            );
+    }
+    let done = packed_groups * W;
+    let (out_rest, evals) = (&mut out[done * big..], &evals[done * n..]);
+    let batch = batch - done;
+    if batch == 0 {
+        return out;
+    }
     if columns_in_parallel(batch) {
-        out.par_chunks_exact_mut(big)
+        out_rest
+            .par_chunks_exact_mut(big)
             .zip(evals.par_chunks_exact(n))
             .for_each_init(
                 || vec![BabyBear::ZERO; n],
@@ -542,7 +644,7 @@ pub(crate) fn coset_lde_batch(
             );
     } else {
         let mut scratch = vec![BabyBear::ZERO; n];
-        for (o, e) in out.chunks_exact_mut(big).zip(evals.chunks_exact(n)) {
+        for (o, e) in out_rest.chunks_exact_mut(big).zip(evals.chunks_exact(n)) {
             lde_column(
                 e,
                 o,
