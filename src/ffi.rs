@@ -80,4 +80,30 @@ kernel_api! {
         shift: u32, output_bitrev: u32, twiddles: *const u32, stream: *mut c_void,
     ) -> KilnStatus;
     fn bit_reverse_batch(data: *mut u32, log_n: u32, batch: u32, stream: *mut c_void) -> KilnStatus;
+    fn poseidon2_permute(states: *mut u32, count: u64, width: u32, stream: *mut c_void) -> KilnStatus;
+    fn merkle_hash_rows(
+        matrices: *const KilnMatrix, count: u32, digests: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn merkle_build_layers(
+        leaves: *const u32, log_max_height: u32, injected: *const KilnMatrix, count: u32,
+        layers: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn merkle_commit(
+        matrices: *const KilnMatrix, count: u32, layers: *mut u32, root: *mut u32,
+        stream: *mut c_void,
+    ) -> KilnStatus;
+    fn merkle_open(
+        matrices: *const KilnMatrix, count: u32, layers: *const u32, indices: *const u32,
+        queries: u32, out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+}
+
+/// `kiln_matrix`: a column-major matrix in device memory (`width` columns of
+/// `2^log_height` words). Arrays of it are host arrays.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KilnMatrix {
+    pub data: *const u32,
+    pub width: u32,
+    pub log_height: u32,
 }
