@@ -20,6 +20,7 @@ const PTX_ARCH: u32 = 90;
 
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(kiln_cuda)");
+    println!("cargo:rustc-check-cfg=cfg(kiln_sppark)");
     for var in [
         "NVCC",
         "CUDA_HOME",
@@ -44,8 +45,18 @@ fn main() {
     build_emulator(&kernels, &api);
 
     let require = env::var("KILN_REQUIRE_CUDA").is_ok_and(|v| v == "1");
+    let sppark_peer = env::var_os("CARGO_FEATURE_SPPARK_PEER").is_some();
     match find_nvcc(&manifest) {
-        Some(nvcc) => build_cuda(&nvcc, &kernels, &api),
+        Some(nvcc) => {
+            let archs = build_cuda(&nvcc, &kernels, &api);
+            if sppark_peer {
+                build_sppark_peer(&kernels, &archs);
+            }
+        }
+        None if sppark_peer => panic!(
+            "the sppark-peer feature builds sppark's MSM with nvcc, and no nvcc was found \
+             (run scripts/install-nvcc, or set NVCC/CUDA_HOME)"
+        ),
         None if require => panic!(
             "KILN_REQUIRE_CUDA=1 but no nvcc was found (looked in NVCC, CUDA_HOME, CUDA_PATH, \
              .cuda/, PATH and /usr/local/cuda); run scripts/install-nvcc to install the PyPI toolkit"
@@ -116,7 +127,8 @@ fn find_nvcc(manifest: &Path) -> Option<PathBuf> {
     })
 }
 
-fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
+/// Builds the CUDA kernel library; returns the architectures it was built for.
+fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) -> Vec<u32> {
     let archs: Vec<u32> = match env::var("KILN_CUDA_ARCHS") {
         Ok(s) if !s.trim().is_empty() => s
             .split(',')
@@ -178,4 +190,36 @@ fn build_cuda(nvcc: &Path, kernels: &Path, api: &[PathBuf]) {
         list.join(",")
     );
     println!("cargo:rustc-env=KILN_NVCC={}", nvcc.display());
+    archs
+}
+
+/// The `sppark-peer` feature: sppark 0.1.16's MSM (kernels/peers), compiled against the
+/// sppark crate's headers and blst's host field code, as a benchmark peer on the same GPU.
+fn build_sppark_peer(kernels: &Path, archs: &[u32]) {
+    let sppark = env::var("DEP_SPPARK_ROOT").expect("the sppark crate exports its ROOT");
+    let blst = env::var("DEP_BLST_C_SRC").expect("the blst crate exports its C_SRC");
+    println!("cargo:rerun-if-env-changed=DEP_SPPARK_ROOT");
+    let mut build = cc::Build::new();
+    build
+        .cuda(true)
+        .debug(false)
+        .cudart("static")
+        .include(kernels)
+        .include(&sppark)
+        .include(&blst)
+        .flag("-std=c++17")
+        .flag("-O3")
+        .flag("--expt-relaxed-constexpr")
+        .flag("-Xcompiler")
+        .flag("-Wno-unused-function")
+        .flag("-Xcompiler")
+        .flag("-Wno-subobject-linkage");
+    for a in archs {
+        build.flag(format!("-gencode=arch=compute_{a},code=sm_{a}"));
+    }
+    for f in ["peers/sppark_bn254.cu", "peers/sppark_bls12_381.cu"] {
+        build.file(kernels.join(f));
+    }
+    build.compile("kiln_sppark_peer");
+    println!("cargo:rustc-cfg=kiln_sppark");
 }

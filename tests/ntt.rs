@@ -254,7 +254,64 @@ fn check_against_cpu<B: NttOps>(
                 dev.name()
             );
         }
+        // One shift per group of columns: each group equals its own single-shift LDE.
+        if batch % 2 == 0 && batch > 0 {
+            let shifts = [shift, shift.square()];
+            let half = (batch / 2) << log_n;
+            let want: Vec<BabyBear> = shifts
+                .iter()
+                .enumerate()
+                .flat_map(|(g, &s)| {
+                    cpu.coset_lde_batch(
+                        &data[g * half..(g + 1) * half].to_vec(),
+                        log_n,
+                        log_blowup,
+                        s,
+                        Order::BitReversed,
+                    )
+                    .unwrap()
+                })
+                .collect();
+            let got = dev
+                .download(
+                    &dev.coset_lde_batch_shifts(
+                        &input,
+                        log_n,
+                        log_blowup,
+                        &shifts,
+                        Order::BitReversed,
+                    )
+                    .unwrap(),
+                )
+                .unwrap();
+            assert!(
+                got == want,
+                "{}: grouped-shift LDE log_n {log_n} batch {batch} differs",
+                dev.name()
+            );
+        }
     }
+}
+
+#[test]
+fn grouped_shift_lde_rejects_uneven_groups() {
+    let cpu = CpuBackend::new();
+    let v = vec![BabyBear::ONE; 3 << 2];
+    let shifts = [BabyBear::GENERATOR, BabyBear::GENERATOR.square()];
+    assert!(matches!(
+        cpu.coset_lde_batch_shifts(&v, 2, 1, &shifts, Order::Natural),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        cpu.coset_lde_batch_shifts(&v, 2, 1, &[], Order::Natural),
+        Err(Error::InvalidArgument(_))
+    ));
+    let emu = EmuBackend::new();
+    let d = emu.upload(&v).unwrap();
+    assert!(matches!(
+        emu.coset_lde_batch_shifts(&d, 2, 1, &[BabyBear::ZERO], Order::Natural),
+        Err(Error::InvalidArgument(_))
+    ));
 }
 
 #[test]
@@ -304,6 +361,8 @@ fn cuda_matches_cpu() {
             lde_cases.push((log_n, log_blowup, if log_n > 16 { 3 } else { 5 }));
         }
     }
+    // Even batches also run the grouped-shift LDE.
+    lde_cases.extend([(10, 2, 4), (16, 1, 2), (20, 1, 2)]);
     check_against_cpu(&gpu, &cases, &lde_cases, 22);
 }
 

@@ -2,6 +2,7 @@
 // matrix grouping by height, descriptor upload and launch planning.
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -17,6 +18,17 @@ constexpr uint32_t OPEN_THREADS = 128;
 // every level but the top of the tree runs on whole warps (see merkle/NOTES.md).
 constexpr uint32_t SUBTREE_MIN_ACTIVE = 32;
 
+// KILN_POSEIDON2_UNROLL=1 selects the kernels whose permutation has its round loops
+// unrolled (poseidon2::permute<W, true>): a switch for measuring both on a GPU, read once.
+// Both compute the same values (the variants differ only in loop pragmas).
+bool unroll_rounds() {
+    static const bool on = [] {
+        const char* v = std::getenv("KILN_POSEIDON2_UNROLL");
+        return v && v[0] == '1' && v[1] == '\0';
+    }();
+    return on;
+}
+
 uint32_t grid_for(uint64_t work, uint32_t threads) {
     uint64_t blocks = (work + threads - 1) / threads;
     return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
@@ -31,7 +43,7 @@ uint32_t log2_exact(uint64_t x) {
 
 // Stream-ordered device scratch, freed (in stream order) when it goes out of scope.
 class Scratch {
-public:
+  public:
     explicit Scratch(cudaStream_t stream) : stream_(stream) {}
     ~Scratch() {
         if (ptr_) (void)cudaFreeAsync(ptr_, stream_);
@@ -47,14 +59,14 @@ public:
         return cudaMemcpyAsync(ptr_, bytes.data(), bytes.size(), cudaMemcpyHostToDevice, stream_);
     }
 
-private:
+  private:
     cudaStream_t stream_;
     unsigned char* ptr_ = nullptr;
 };
 
 // Host bytes to upload: a list of records, each at a 16-byte aligned offset.
 class Blob {
-public:
+  public:
     template <typename T>
     size_t push(const T* items, size_t count) {
         size_t at = (bytes.size() + 15) & ~size_t(15);
@@ -98,10 +110,10 @@ kiln_status upload_groups(const kiln_matrix* matrices, uint32_t count, uint32_t 
     return kiln::ok();
 }
 
-// Layers `from`+1 .. K of the tree (and layer 0 too if p.hash_leaves), subtree by subtree.
-kiln_status run_subtrees(const TreeParams& p, uint32_t from, cudaStream_t stream) {
+// Every layer of the tree, leaves first, a band of layers per launch.
+kiln_status run_subtrees(const TreeParams& p, cudaStream_t stream) {
     const uint32_t K = p.log_max_height;
-    uint32_t layer = from;
+    uint32_t layer = 0;
     bool first = true;
     while (first || layer < K) {
         const uint64_t nodes = 1ull << (K - layer);
@@ -115,7 +127,7 @@ kiln_status run_subtrees(const TreeParams& p, uint32_t from, cudaStream_t stream
         }
         const uint64_t blocks = nodes / threads;
         if (blocks > 0x7fffffffull) return kiln::invalid("Merkle grid too large");
-        auto kernel = subtree_kernel;
+        auto kernel = unroll_rounds() ? subtree_kernel<true> : subtree_kernel<false>;
         KILN_LAUNCH(kernel, dim3(static_cast<uint32_t>(blocks)), dim3(threads), 0, stream, p, layer, levels);
         KILN_CHECK_LAUNCH();
         layer += levels;
@@ -140,101 +152,45 @@ KILN_EXPORT(poseidon2_permute)(uint32_t* d_states, uint64_t count, uint32_t widt
     cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
     const dim3 grid(grid_for(count, PERMUTE_THREADS)), block(PERMUTE_THREADS);
     if (width == 16) {
-        auto kernel = permute_kernel<16>;
+        auto kernel = unroll_rounds() ? permute_kernel<16, true> : permute_kernel<16, false>;
         KILN_LAUNCH(kernel, grid, block, 0, stream, d_states, count);
     } else {
-        auto kernel = permute_kernel<24>;
+        auto kernel = unroll_rounds() ? permute_kernel<24, true> : permute_kernel<24, false>;
         KILN_LAUNCH(kernel, grid, block, 0, stream, d_states, count);
     }
     KILN_CHECK_LAUNCH();
     return kiln::ok();
 }
 
-KILN_EXPORT(merkle_hash_rows)(const kiln_matrix* matrices, uint32_t count, uint32_t* d_digests, void* stream_ptr) {
+KILN_EXPORT(merkle_commit)(const kiln_matrix* matrices, uint32_t count, uint32_t* const* d_layers, void* stream_ptr) {
     kiln_status st = check_matrices(matrices, count);
     if (st.code) return st;
-    if (!d_digests) return kiln::invalid("null device pointer");
-    const uint32_t K = matrices[0].log_height;
-    for (uint32_t m = 1; m < count; ++m)
-        if (matrices[m].log_height != K) return kiln::invalid("hash_rows: matrices of different heights");
-    cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
-    Scratch scratch(stream);
-    TreeParams p{};
-    p.layers = d_digests;
-    p.log_max_height = K;
-    p.hash_leaves = 1;
-    st = upload_groups(matrices, count, K, scratch, p);
-    if (st.code) return st;
-    // Leaves only: one launch with no levels above them.
-    const uint64_t nodes = 1ull << K;
-    const uint32_t threads = static_cast<uint32_t>(std::min<uint64_t>(nodes, SUBTREE_THREADS));
-    auto kernel = subtree_kernel;
-    KILN_LAUNCH(kernel, dim3(static_cast<uint32_t>(nodes / threads)), dim3(threads), 0, stream, p, 0u, 0u);
-    KILN_CHECK_LAUNCH();
-    return kiln::ok();
-}
-
-KILN_EXPORT(merkle_build_layers)(const uint32_t* d_leaves, uint32_t log_max_height, const kiln_matrix* injected,
-                                 uint32_t count, uint32_t* d_layers, void* stream_ptr) {
-    if (log_max_height > MAX_LOG_HEIGHT) return kiln::invalid("tree height exceeds 2^30");
-    if (!d_leaves || !d_layers) return kiln::invalid("null device pointer");
-    if (count) {
-        kiln_status st = check_matrices(injected, count);
-        if (st.code) return st;
-        for (uint32_t m = 0; m < count; ++m)
-            if (injected[m].log_height >= log_max_height)
-                return kiln::invalid("an injected matrix is not shorter than the leaf layer");
-    }
-    cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
-    const uint64_t leaf_words = (1ull << log_max_height) * DIGEST;
-    if (d_leaves != d_layers)
-        KILN_TRY_CUDA(
-            cudaMemcpyAsync(d_layers, d_leaves, leaf_words * sizeof(uint32_t), cudaMemcpyDeviceToDevice, stream));
-    if (log_max_height == 0) return kiln::ok();
-    Scratch scratch(stream);
-    TreeParams p{};
-    p.layers = d_layers;
-    p.log_max_height = log_max_height;
-    p.hash_leaves = 0;
-    for (uint32_t l = 0; l < MAX_LAYERS; ++l)
-        p.groups[l] = Group{nullptr, 0, 0};
-    if (count) {
-        kiln_status st = upload_groups(injected, count, log_max_height, scratch, p);
-        if (st.code) return st;
-    }
-    return run_subtrees(p, 0, stream);
-}
-
-KILN_EXPORT(merkle_commit)(const kiln_matrix* matrices, uint32_t count, uint32_t* d_layers, uint32_t* d_root,
-                           void* stream_ptr) {
-    kiln_status st = check_matrices(matrices, count);
-    if (st.code) return st;
-    if (!d_layers) return kiln::invalid("null device pointer");
-    cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
+    if (!d_layers) return kiln::invalid("null layer array");
     const uint32_t K = max_log_height(matrices, count);
+    for (uint32_t l = 0; l <= K; ++l)
+        if (!d_layers[l]) return kiln::invalid("null device pointer");
+    cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
     Scratch scratch(stream);
     TreeParams p{};
-    p.layers = d_layers;
+    for (uint32_t l = 0; l < MAX_LAYERS; ++l)
+        p.layers[l] = l <= K ? d_layers[l] : nullptr;
     p.log_max_height = K;
-    p.hash_leaves = 1;
     st = upload_groups(matrices, count, K, scratch, p);
     if (st.code) return st;
-    st = run_subtrees(p, 0, stream);
-    if (st.code) return st;
-    if (d_root)
-        KILN_TRY_CUDA(cudaMemcpyAsync(d_root, d_layers + layer_offset(K, K) * DIGEST, DIGEST * sizeof(uint32_t),
-                                      cudaMemcpyDeviceToDevice, stream));
-    return kiln::ok();
+    return run_subtrees(p, stream);
 }
 
-KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint32_t* d_layers,
+KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint32_t* const* d_layers,
                          const uint32_t* indices, uint32_t queries, uint32_t* d_out, void* stream_ptr) {
     kiln_status st = check_matrices(matrices, count);
     if (st.code) return st;
     if (queries == 0) return kiln::ok();
-    if (!d_layers || !d_out) return kiln::invalid("null device pointer");
+    if (!d_layers) return kiln::invalid("null layer array");
+    if (!d_out) return kiln::invalid("null device pointer");
     if (!indices) return kiln::invalid("null index array");
     const uint32_t K = max_log_height(matrices, count);
+    for (uint32_t l = 0; l < K; ++l)
+        if (!d_layers[l]) return kiln::invalid("null device pointer");
     for (uint32_t q = 0; q < queries; ++q)
         if (static_cast<uint64_t>(indices[q]) >= (1ull << K)) return kiln::invalid("query index out of range");
     std::vector<uint32_t> offsets(count + 1);
@@ -250,6 +206,7 @@ KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint
 
     cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
     Blob blob;
+    size_t at_layers = blob.push(d_layers, K);
     size_t at_matrices = blob.push(matrices, count);
     size_t at_offsets = blob.push(offsets.data(), offsets.size());
     size_t at_indices = blob.push(indices, queries);
@@ -260,7 +217,8 @@ KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint
     auto kernel = open_kernel;
     KILN_LAUNCH(kernel, dim3(grid_for(tasks, 1)), dim3(OPEN_THREADS), 0, stream,
                 reinterpret_cast<const kiln_matrix*>(device + at_matrices),
-                reinterpret_cast<const uint32_t*>(device + at_offsets), count, d_layers, K,
+                reinterpret_cast<const uint32_t*>(device + at_offsets), count,
+                reinterpret_cast<const uint32_t* const*>(device + at_layers), K,
                 reinterpret_cast<const uint32_t*>(device + at_indices), queries, static_cast<uint32_t>(record), d_out);
     KILN_CHECK_LAUNCH();
     return kiln::ok();

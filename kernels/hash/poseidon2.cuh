@@ -11,9 +11,9 @@
 // multiplied with additions and the shift identity x·2^−k = hi − lo·15·2^(27−k) (mod p)
 // for x = hi·2^k + lo.
 //
-// Code size. The round loops stay rolled (`#pragma unroll 1`), the work inside a round is
-// unrolled: one permutation is about 13 KB of SASS instead of ~110 KB unrolled, so a
-// kernel's hot loop fits the instruction caches (see merkle/NOTES.md).
+// Code size. By default the round loops stay rolled (`#pragma unroll 1`, round constants
+// read from constant memory at a uniform address) and the work inside a round is unrolled;
+// permute<W, true> unrolls the rounds as well (see permute below).
 #pragma once
 
 #include <cstddef>
@@ -22,20 +22,17 @@
 #include "ff/babybear.cuh"
 #include "hash/poseidon2_constants.cuh"
 
-// Loop unrolling that both nvcc and the host compiler (emulator) understand. The round
-// loops stay rolled unless KILN_POSEIDON2_UNROLL_ROUNDS is defined (for instruction counts
-// and experiments: ~7x the code).
-#ifdef KILN_EMULATE
-#define KILN_UNROLL _Pragma("GCC unroll 32")
-#define KILN_NO_UNROLL _Pragma("GCC unroll 1")
+// Loop unrolling: nvcc's pragma in device code, GCC's in the emulator, none in nvcc's host
+// pass (which only sees these functions' __host__ copies, unused there).
+#if defined(__CUDA_ARCH__)
+#define KILN_P2_UNROLL _Pragma("unroll")
+#define KILN_P2_NO_UNROLL _Pragma("unroll 1")
+#elif defined(__CUDACC__)
+#define KILN_P2_UNROLL
+#define KILN_P2_NO_UNROLL
 #else
-#define KILN_UNROLL _Pragma("unroll")
-#define KILN_NO_UNROLL _Pragma("unroll 1")
-#endif
-#ifdef KILN_POSEIDON2_UNROLL_ROUNDS
-#define KILN_POSEIDON2_ROUND_LOOP KILN_UNROLL
-#else
-#define KILN_POSEIDON2_ROUND_LOOP KILN_NO_UNROLL
+#define KILN_P2_UNROLL _Pragma("GCC unroll 32")
+#define KILN_P2_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
 
 namespace kiln {
@@ -155,16 +152,16 @@ __host__ __device__ __forceinline__ void mat4(uint32_t& x0, uint32_t& x1, uint32
 // its position in every block.
 template <int W>
 __host__ __device__ __forceinline__ void external_linear(uint32_t (&s)[W]) {
-KILN_UNROLL
+    KILN_P2_UNROLL
     for (int j = 0; j < W; j += 4)
         mat4(s[j], s[j + 1], s[j + 2], s[j + 3]);
     uint32_t t[4] = {s[0], s[1], s[2], s[3]};
-KILN_UNROLL
+    KILN_P2_UNROLL
     for (int j = 4; j < W; j += 4)
-KILN_UNROLL
-        for (int k = 0; k < 4; ++k)
-            t[k] = add(t[k], s[j + k]);
-KILN_UNROLL
+        KILN_P2_UNROLL
+    for (int k = 0; k < 4; ++k)
+        t[k] = add(t[k], s[j + k]);
+    KILN_P2_UNROLL
     for (int i = 0; i < W; ++i)
         s[i] = add(s[i], t[i % 4]);
 }
@@ -194,7 +191,7 @@ __host__ __device__ __forceinline__ void internal_linear(uint32_t (&s)[W]) {
     static_assert(InternalDiag<W>::num(0) == -2 && InternalDiag<W>::log_den(0) == 0, "V[0] = -2");
     // Σ s[1..W) in four chains (shorter dependency chains than one running sum).
     uint32_t acc[4] = {s[1], s[2], s[3], s[4]};
-KILN_UNROLL
+    KILN_P2_UNROLL
     for (int i = 5; i < W; ++i)
         acc[(i - 1) % 4] = add(acc[(i - 1) % 4], s[i]);
     uint32_t tail = add(add(acc[0], acc[1]), add(acc[2], acc[3]));
@@ -225,29 +222,49 @@ struct Constants<24> {
 // One full round: constants and S-box on every element, then M_E.
 template <int W>
 __device__ __forceinline__ void full_round(uint32_t (&s)[W], const uint32_t* rc) {
-KILN_UNROLL
+    KILN_P2_UNROLL
     for (int i = 0; i < W; ++i)
         s[i] = add_rc_sbox(s[i], rc[i]);
     external_linear(s);
 }
 
-// The Poseidon2 permutation of one state of width 16 or 24, in place.
+// One partial round: constant and S-box on s[0], then M_I.
 template <int W>
+__device__ __forceinline__ void partial_round(uint32_t (&s)[W], uint32_t rc) {
+    s[0] = add_rc_sbox(s[0], rc);
+    internal_linear(s);
+}
+
+// The Poseidon2 permutation of one state of width 16 or 24, in place. With UNROLL_ROUNDS
+// the round loops unroll too: every constant becomes an immediate constant-bank operand,
+// at about 4.3x the code (sm_90, nvcc 13.0: 85 KB instead of 20 KB for the w16 batch
+// kernel). Which is faster is for a GPU to tell (see merkle/NOTES.md).
+template <int W, bool UNROLL_ROUNDS = false>
 __device__ __forceinline__ void permute(uint32_t (&s)[W]) {
     static_assert(W == 16 || W == 24, "widths 16 and 24");
     using C = Constants<W>;
     external_linear(s);
-KILN_POSEIDON2_ROUND_LOOP
-    for (int r = 0; r < HALF_FULL_ROUNDS; ++r)
-        full_round(s, C::initial(r));
-KILN_POSEIDON2_ROUND_LOOP
-    for (int r = 0; r < C::PARTIAL_ROUNDS; ++r) {
-        s[0] = add_rc_sbox(s[0], C::internal(r));
-        internal_linear(s);
+    if constexpr (UNROLL_ROUNDS) {
+        KILN_P2_UNROLL
+        for (int r = 0; r < HALF_FULL_ROUNDS; ++r)
+            full_round(s, C::initial(r));
+        KILN_P2_UNROLL
+        for (int r = 0; r < C::PARTIAL_ROUNDS; ++r)
+            partial_round(s, C::internal(r));
+        KILN_P2_UNROLL
+        for (int r = 0; r < HALF_FULL_ROUNDS; ++r)
+            full_round(s, C::terminal(r));
+    } else {
+        KILN_P2_NO_UNROLL
+        for (int r = 0; r < HALF_FULL_ROUNDS; ++r)
+            full_round(s, C::initial(r));
+        KILN_P2_NO_UNROLL
+        for (int r = 0; r < C::PARTIAL_ROUNDS; ++r)
+            partial_round(s, C::internal(r));
+        KILN_P2_NO_UNROLL
+        for (int r = 0; r < HALF_FULL_ROUNDS; ++r)
+            full_round(s, C::terminal(r));
     }
-KILN_POSEIDON2_ROUND_LOOP
-    for (int r = 0; r < HALF_FULL_ROUNDS; ++r)
-        full_round(s, C::terminal(r));
 }
 
 }  // namespace poseidon2

@@ -21,6 +21,9 @@
 //
 // Sponge (hashing rows): width 16, rate 8, overwrite mode, no padding; digest = s[0..8].
 // Compression of two digests: s = (left || right); permute; digest = s[0..8].
+//
+// Generated layout is kept as written: clang-format must not reflow it.
+// clang-format off
 #pragma once
 
 #include <cstdint>

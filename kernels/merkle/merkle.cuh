@@ -4,12 +4,12 @@
 //
 // Tree. With the tallest height 2^K: layer 0 node i = H(row i of every matrix of height
 // 2^K, in commit order); layer l node j = C(layer_{l−1}[2j], layer_{l−1}[2j+1]), and where
-// matrices of height 2^(K−l) exist, C(that, H(row j of those matrices)). All K+1 layers are
-// stored in one buffer, layer l at digest offset 2^(K+1) − 2^(K+1−l), 8 words per digest.
+// matrices of height 2^(K−l) exist, C(that, H(row j of those matrices)). Layer l is its own
+// buffer of 2^(K−l) digests, 8 words each (TreeParams::layers[l]).
 //
 // Kernels:
-// * subtree_kernel: a block of T threads takes T consecutive nodes of one layer (or, on
-//   layer 0, hashes T consecutive rows into them) and compresses them `levels` layers up
+// * subtree_kernel: a block of T threads takes T consecutive nodes of one layer (on layer
+//   0 it first hashes T consecutive rows into them) and compresses them `levels` layers up
 //   through shared memory, storing every layer it computes; shorter matrices are hashed
 //   and injected on the way. One launch per `levels` layers; the launcher picks T and
 //   `levels` so that every level but the top of the tree keeps whole warps busy.
@@ -33,9 +33,9 @@ constexpr uint32_t MAX_LOG_HEIGHT = 30;
 constexpr uint32_t MAX_LAYERS = MAX_LOG_HEIGHT + 1;
 // Threads of a subtree block (a power of two ≥ 32).
 constexpr uint32_t SUBTREE_THREADS = 256;
-// Blocks per SM the register allocation must allow: 3 × 256 threads × 76 registers (ptxas,
-// sm_90) fit the 64K registers; with the launch bound on threads alone ptxas chose 64
-// registers and spilled.
+// Blocks per SM the register allocation must allow (at most 85 registers a thread).
+// ptxas (nvcc 13.0, sm_90) uses 72 without a bound here, 3 blocks of 256 per SM; the bound
+// keeps a later change from silently dropping to 2.
 constexpr uint32_t SUBTREE_BLOCKS_PER_SM = 3;
 
 // The matrices of one height, in commit order: `count` descriptors in device memory and
@@ -46,16 +46,12 @@ struct Group {
     uint32_t width;
 };
 
+// Passed by value (31·8 + 4 + 31·16 bytes, well under the 4 KB parameter limit).
 struct TreeParams {
-    uint32_t* layers;         // every digest layer, concatenated (see the top of this file)
-    uint32_t log_max_height;  // K
-    uint32_t hash_leaves;     // 1: layer 0 is hashed from groups[0]; 0: it is already in `layers`
-    Group groups[MAX_LAYERS];  // groups[l]: the matrices of height 2^(K−l)
+    uint32_t* layers[MAX_LAYERS];  // layers[l]: 2^(K−l) digests, for l ≤ K
+    uint32_t log_max_height;       // K
+    Group groups[MAX_LAYERS];      // groups[l]: the matrices of height 2^(K−l)
 };
-
-__host__ __device__ __forceinline__ uint64_t layer_offset(uint32_t log_max_height, uint32_t layer) {
-    return (2ull << log_max_height) - (2ull << (log_max_height - layer));
-}
 
 // Reads the elements of row `row` of a group, matrix after matrix, column after column.
 // Every thread of a warp walks the same matrices in step, so the descriptor loads are
@@ -90,11 +86,12 @@ struct RowCursor {
 //   JOIN   s = node ‖ s[0..8] (the row digest); after it, node = s[0..8]
 // A leaf is CHUNK…; an inner node PAIR, then CHUNK… JOIN where matrices are injected.
 // A leaf with no row elements is the zero digest, and so is an empty injected row.
+template <bool UNROLL_ROUNDS>
 __device__ __forceinline__ void node_steps(uint32_t (&node)[DIGEST], bool pair, const Group& g, uint64_t row,
                                            uint64_t height, const uint32_t (&left)[DIGEST],
                                            const uint32_t (&right)[DIGEST]) {
     uint32_t s[WIDTH];
-KILN_UNROLL
+    KILN_P2_UNROLL
     for (int i = 0; i < int(WIDTH); ++i)
         s[i] = 0;
     const bool sponge = g.count != 0;
@@ -106,37 +103,37 @@ KILN_UNROLL
         const bool is_pair = pair && step == 0;
         const bool is_join = pair && sponge && step == steps - 1;
         if (is_pair) {
-KILN_UNROLL
+            KILN_P2_UNROLL
             for (int i = 0; i < int(DIGEST); ++i) {
                 s[i] = left[i];
                 s[i + DIGEST] = right[i];
             }
         } else if (is_join) {
-KILN_UNROLL
+            KILN_P2_UNROLL
             for (int i = 0; i < int(DIGEST); ++i) {
                 s[i + DIGEST] = s[i];
                 s[i] = node[i];
             }
         } else {
-KILN_UNROLL
+            KILN_P2_UNROLL
             for (int i = 0; i < int(RATE); ++i)
                 if (uint32_t(i) < remaining) s[i] = cursor.next();
             remaining = remaining > RATE ? remaining - RATE : 0;
         }
-        poseidon2::permute<WIDTH>(s);
+        poseidon2::permute<WIDTH, UNROLL_ROUNDS>(s);
         if (is_pair || is_join) {
-KILN_UNROLL
+            KILN_P2_UNROLL
             for (int i = 0; i < int(DIGEST); ++i)
                 node[i] = s[i];
         }
         if (is_pair) {
-KILN_UNROLL
+            KILN_P2_UNROLL
             for (int i = 0; i < int(WIDTH); ++i)
                 s[i] = 0;
         }
     }
     if (!pair) {
-KILN_UNROLL
+        KILN_P2_UNROLL
         for (int i = 0; i < int(DIGEST); ++i)
             node[i] = s[i];
     }
@@ -144,60 +141,53 @@ KILN_UNROLL
 
 // A block of blockDim.x = T threads (a power of two) takes nodes [b·T, (b+1)·T) of layer
 // `layer` and computes `levels` layers above them (T >> levels ≥ 1 nodes of layer
-// layer + levels). On layer 0 with hash_leaves set, it first hashes the rows.
+// layer + levels). On layer 0 it first hashes the rows into those nodes.
 //
 // Shared memory: two ping-pong tiles of T digests, word-major (word w of node t at
 // w·T + t), so that reading children 2t and 2t+1 is a stride-2 access (2-way bank
 // conflicts at most).
-__global__ void __launch_bounds__(SUBTREE_THREADS, SUBTREE_BLOCKS_PER_SM) subtree_kernel(TreeParams p, uint32_t layer, uint32_t levels) {
+template <bool UNROLL_ROUNDS>
+__global__ void __launch_bounds__(SUBTREE_THREADS, SUBTREE_BLOCKS_PER_SM)
+    subtree_kernel(TreeParams p, uint32_t layer, uint32_t levels) {
     __shared__ uint32_t tiles[2][DIGEST * SUBTREE_THREADS];
     const uint32_t T = blockDim.x;
     const uint32_t t = threadIdx.x;
     const uint32_t K = p.log_max_height;
     const uint64_t first = static_cast<uint64_t>(blockIdx.x) * T;
-    const uint32_t zero[DIGEST] = {0, 0, 0, 0, 0, 0, 0, 0};
 
-    uint32_t node[DIGEST];
-    {
-        const uint64_t i = first + t;
-        if (layer == 0 && p.hash_leaves) {
-            node_steps(node, false, p.groups[0], i, 1ull << K, zero, zero);
-            uint32_t* out = p.layers + i * DIGEST;
-KILN_UNROLL
-            for (int w = 0; w < int(DIGEST); ++w)
-                out[w] = node[w];
-        } else {
-            const uint32_t* in = p.layers + (layer_offset(K, layer) + i) * DIGEST;
-KILN_UNROLL
-            for (int w = 0; w < int(DIGEST); ++w)
-                node[w] = in[w];
-        }
-KILN_UNROLL
-        for (int w = 0; w < int(DIGEST); ++w)
-            tiles[0][w * T + t] = node[w];
-    }
-
-    for (uint32_t j = 1; j <= levels; ++j) {
-        __syncthreads();
+    // Level j = 0 is the block's own layer: hashed from the rows on layer 0, else loaded.
+    // Levels j ≥ 1 compress the tile of level j − 1. One node_steps call site for both.
+    uint32_t node[DIGEST] = {0, 0, 0, 0, 0, 0, 0, 0};  // written before read; GCC cannot see it
+    for (uint32_t j = 0; j <= levels; ++j) {
+        if (j > 0) __syncthreads();
         const uint32_t n = T >> j;
-        const uint32_t* src = tiles[(j - 1) & 1];
+        const uint32_t l = layer + j;
+        const uint64_t i = (first >> j) + t;
         uint32_t* dst = tiles[j & 1];
         if (t < n) {
-            uint32_t left[DIGEST], right[DIGEST];
-KILN_UNROLL
-            for (int w = 0; w < int(DIGEST); ++w) {
-                left[w] = src[w * T + 2 * t];
-                right[w] = src[w * T + 2 * t + 1];
+            if (j == 0 && layer != 0) {
+                const uint32_t* in = p.layers[layer] + i * DIGEST;
+                KILN_P2_UNROLL
+                for (int w = 0; w < int(DIGEST); ++w)
+                    node[w] = in[w];
+            } else {
+                const bool pair = j > 0;
+                uint32_t left[DIGEST], right[DIGEST];
+                const uint32_t* src = tiles[(j + 1) & 1];
+                KILN_P2_UNROLL
+                for (int w = 0; w < int(DIGEST); ++w) {
+                    left[w] = pair ? src[w * T + 2 * t] : 0;
+                    right[w] = pair ? src[w * T + 2 * t + 1] : 0;
+                }
+                node_steps<UNROLL_ROUNDS>(node, pair, p.groups[l], i, 1ull << (K - l), left, right);
+                uint32_t* out = p.layers[l] + i * DIGEST;
+                KILN_P2_UNROLL
+                for (int w = 0; w < int(DIGEST); ++w)
+                    out[w] = node[w];
             }
-            const uint32_t l = layer + j;
-            const uint64_t i = (first >> j) + t;
-            node_steps(node, true, p.groups[l], i, 1ull << (K - l), left, right);
-            uint32_t* out = p.layers + (layer_offset(K, l) + i) * DIGEST;
-KILN_UNROLL
-            for (int w = 0; w < int(DIGEST); ++w) {
-                out[w] = node[w];
+            KILN_P2_UNROLL
+            for (int w = 0; w < int(DIGEST); ++w)
                 dst[w * T + t] = node[w];
-            }
         }
     }
 }
@@ -206,9 +196,10 @@ KILN_UNROLL
 // index >> (K − log_height) of each), then K sibling digests, layer 0 first:
 // layer l's node (index >> l) ^ 1. `offsets[m]` is where matrix m's row starts in a record;
 // the siblings start at offsets[count]. Block (m, q) for m ≤ count copies matrix m's part
-// (m = count: the siblings) of query q's record.
+// (m = count: the siblings) of query q's record. `layers` is a device array of the K
+// layer pointers below the root.
 __global__ void open_kernel(const kiln_matrix* matrices, const uint32_t* offsets, uint32_t count,
-                            const uint32_t* layers, uint32_t log_max_height, const uint32_t* indices,
+                            const uint32_t* const* layers, uint32_t log_max_height, const uint32_t* indices,
                             uint32_t queries, uint32_t record, uint32_t* out) {
     const uint64_t tasks = static_cast<uint64_t>(count + 1) * queries;
     for (uint64_t task = blockIdx.x; task < tasks; task += gridDim.x) {
@@ -226,24 +217,24 @@ __global__ void open_kernel(const kiln_matrix* matrices, const uint32_t* offsets
             for (uint32_t e = threadIdx.x; e < log_max_height * DIGEST; e += blockDim.x) {
                 const uint32_t l = e / DIGEST, w = e % DIGEST;
                 const uint64_t sibling = (index >> l) ^ 1;
-                dst[e] = layers[(layer_offset(log_max_height, l) + sibling) * DIGEST + w];
+                dst[e] = layers[l][sibling * DIGEST + w];
             }
         }
     }
 }
 
 // Batched permutations: states[i·W .. (i+1)·W) for i < count, in place.
-template <int W>
+template <int W, bool UNROLL_ROUNDS>
 __global__ void __launch_bounds__(256) permute_kernel(uint32_t* states, uint64_t count) {
     for (uint64_t i = blockIdx.x * static_cast<uint64_t>(blockDim.x) + threadIdx.x; i < count;
          i += static_cast<uint64_t>(gridDim.x) * blockDim.x) {
         uint32_t s[W];
         uint32_t* state = states + i * W;
-KILN_UNROLL
+        KILN_P2_UNROLL
         for (int k = 0; k < W; ++k)
             s[k] = state[k];
-        poseidon2::permute<W>(s);
-KILN_UNROLL
+        poseidon2::permute<W, UNROLL_ROUNDS>(s);
+        KILN_P2_UNROLL
         for (int k = 0; k < W; ++k)
             state[k] = s[k];
     }

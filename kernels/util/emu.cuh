@@ -373,5 +373,5 @@ inline cudaError_t cudaFuncSetAttribute(F, cudaFuncAttribute, int) {
 }
 
 #define KILN_LAUNCH(kernel, grid, block, smem, stream, ...) \
-    kiln_emu::launch((grid), (block), (smem), [&] { kernel(__VA_ARGS__); })
+    ((void)(stream), kiln_emu::launch((grid), (block), (smem), [&] { kernel(__VA_ARGS__); }))
 #define KILN_DYNAMIC_SMEM(T, name) T* name = reinterpret_cast<T*>(kiln_emu::dynamic_smem.data())

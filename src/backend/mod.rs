@@ -5,7 +5,7 @@
 //! device context and stream. There is no per-element access to device data: a buffer
 //! is uploaded, transformed by whole operations and downloaded.
 
-mod cpu;
+pub(crate) mod cpu;
 mod cuda;
 mod emu;
 pub(crate) mod kernel;

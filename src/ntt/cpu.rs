@@ -513,21 +513,7 @@ fn lde_column(
 /// pages first: faulting in a fresh 32 MiB output took 30 ms with 4 KiB pages and 16 ms
 /// with 2 MiB pages on the 2-core development VM (2026-11-22).
 pub(crate) fn zeroed_output(len: usize) -> Vec<BabyBear> {
-    let v = vec![BabyBear::ZERO; len];
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let start = v.as_ptr() as usize;
-        let end = start + len * size_of::<BabyBear>();
-        let (a, b) = ((start + HUGE - 1) & !(HUGE - 1), end & !(HUGE - 1));
-        if b >= a + HUGE {
-            // SAFETY: [a, b) lies inside `v`'s allocation, whose pages have not been
-            // touched yet (the zeroed allocation is lazily backed); madvise only changes
-            // how they will be backed, never their contents or validity.
-            unsafe { libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_HUGEPAGE) };
-        }
-    }
-    v
+    crate::backend::cpu::zeroed_vec(len)
 }
 
 pub(crate) fn coset_lde_batch(

@@ -11,7 +11,7 @@
 //! [`Order::BitReversed`] means the value for index j sits at position rev(j), the
 //! bit-reversal of j on `log_n` bits (as in Plonky3's `bit_reverse_rows`).
 
-mod cpu;
+pub(crate) mod cpu;
 pub mod reference;
 
 use kiln_field::{BabyBear, Field, TwoAdicField};
@@ -58,6 +58,18 @@ pub trait NttOps: Backend {
 
     /// Bit-reversal permutation of every column, in place.
     fn bit_reverse_batch(&self, data: &mut Self::Buffer<BabyBear>, log_n: u32) -> Result<()>;
+
+    /// [`NttOps::coset_lde_batch`] with one shift per group of columns: the columns split
+    /// into `shifts.len()` equal groups, group g extended with `shifts[g]`, all into one
+    /// output (for polynomials given over different cosets that must land on one domain).
+    fn coset_lde_batch_shifts(
+        &self,
+        evals: &Self::Buffer<BabyBear>,
+        log_n: u32,
+        log_blowup: u32,
+        shifts: &[BabyBear],
+        output: Order,
+    ) -> Result<Self::Buffer<BabyBear>>;
 
     /// Forward NTT, natural order in and out.
     fn ntt(&self, data: &mut Self::Buffer<BabyBear>, log_n: u32) -> Result<()> {
@@ -180,6 +192,37 @@ impl NttOps for CpuBackend {
         cpu::bit_reverse_batch(data, log_n);
         Ok(())
     }
+
+    fn coset_lde_batch_shifts(
+        &self,
+        evals: &Vec<BabyBear>,
+        log_n: u32,
+        log_blowup: u32,
+        shifts: &[BabyBear],
+        output: Order,
+    ) -> Result<Vec<BabyBear>> {
+        check_lde(log_n, log_blowup)?;
+        let batch = batch_of(evals.len(), log_n, MAX_LOG_N, "LDE column length")?;
+        let per_group = group_size(batch, shifts)?;
+        let n = 1usize << log_n;
+        let mut out = Vec::with_capacity(evals.len() << log_blowup);
+        for (g, &shift) in shifts.iter().enumerate() {
+            check_shift(shift)?;
+            let cols = &evals[g * per_group * n..(g + 1) * per_group * n];
+            out.extend(cpu::coset_lde_batch(cols, log_n, log_blowup, shift, output));
+        }
+        Ok(out)
+    }
+}
+
+fn group_size(batch: usize, shifts: &[BabyBear]) -> Result<usize> {
+    if shifts.is_empty() || !batch.is_multiple_of(shifts.len()) {
+        return Err(Error::InvalidArgument(format!(
+            "{batch} columns do not split into {} equal shift groups",
+            shifts.len()
+        )));
+    }
+    Ok(batch / shifts.len())
 }
 
 fn check_shift(shift: BabyBear) -> Result<()> {
@@ -277,6 +320,60 @@ fn kernel_coset_lde_batch<D: KernelDevice>(
     Ok(out)
 }
 
+fn kernel_coset_lde_batch_shifts<D: KernelDevice>(
+    dev: &D,
+    evals: &D::Buffer<BabyBear>,
+    log_n: u32,
+    log_blowup: u32,
+    shifts: &[BabyBear],
+    output: Order,
+) -> Result<D::Buffer<BabyBear>> {
+    check_lde(log_n, log_blowup)?;
+    let batch = batch_of(dev.buffer_len(evals), log_n, MAX_LOG_N, "LDE column length")?;
+    let per_group = group_size(batch, shifts)?;
+    for &s in shifts {
+        check_shift(s)?;
+    }
+    let n = 1usize << log_n;
+    let big = n << log_blowup;
+    let scratch_bytes = ((per_group + 1) << log_n) as u64 * 4;
+    dev.ensure_free(
+        "coset_lde_batch_shifts",
+        (batch * big) as u64 * 4 + scratch_bytes,
+    )?;
+    let mut out = dev.alloc_uninit::<BabyBear>(batch * big)?;
+    if batch == 0 {
+        return Ok(out);
+    }
+    let table = dev.table()?;
+    let per = to_u32(per_group, "columns per group")?;
+    dev.launch(|| {
+        let tw = dev.ntt_twiddles()?;
+        let src = dev.raw(evals).cast::<u32>();
+        let dst = dev.raw_mut(&mut out).cast::<u32>();
+        for (g, &shift) in shifts.iter().enumerate() {
+            // SAFETY: group g's input is columns g·per.. of batch·n words, its output the
+            // same columns of batch·N words; both buffers live for the call.
+            let status = unsafe {
+                (table.coset_lde_batch)(
+                    src.add(g * per_group * n),
+                    dst.add(g * per_group * big),
+                    log_n,
+                    per,
+                    log_blowup,
+                    shift.to_monty(),
+                    (output == Order::BitReversed) as u32,
+                    tw,
+                    dev.stream_ptr(),
+                )
+            };
+            status.into_result("coset_lde_batch_shifts")?;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 fn kernel_bit_reverse_batch<D: KernelDevice>(
     dev: &D,
     data: &mut D::Buffer<BabyBear>,
@@ -332,6 +429,17 @@ macro_rules! kernel_ntt_ops {
                 log_n: u32,
             ) -> Result<()> {
                 kernel_bit_reverse_batch(self, data, log_n)
+            }
+
+            fn coset_lde_batch_shifts(
+                &self,
+                evals: &Self::Buffer<BabyBear>,
+                log_n: u32,
+                log_blowup: u32,
+                shifts: &[BabyBear],
+                output: Order,
+            ) -> Result<Self::Buffer<BabyBear>> {
+                kernel_coset_lde_batch_shifts(self, evals, log_n, log_blowup, shifts, output)
             }
         }
     };

@@ -90,3 +90,54 @@ fn shape_errors() {
         })
     );
 }
+
+#[test]
+fn compiled_program_equals_the_debug_evaluation() {
+    use kiln_air::ConstraintProgram;
+    let program = ConstraintProgram::compile(&FibonacciAir);
+    assert_eq!(program.constraints, 5);
+    assert!(
+        program.registers >= 2 && program.registers <= 8,
+        "{} registers",
+        program.registers
+    );
+    // On every row of a valid trace all constraints vanish; on a broken row the program
+    // and the debug checker agree on which do not.
+    let log_n = 3;
+    let trace = generate_trace(log_n, BabyBear::new(0), BabyBear::new(1));
+    let mut data = trace.into_data();
+    data[8 + 4] += BabyBear::new(5);
+    let bad = ColMajorMatrix::new(data, 2, 8).unwrap();
+    let p = pis(log_n);
+    for row in 0..8 {
+        let (local, next) = (
+            bad.view().row_to_vec(row),
+            bad.view().row_to_vec((row + 1) % 8),
+        );
+        let one = |b: bool| {
+            if b {
+                BabyBear::new(1)
+            } else {
+                BabyBear::new(0)
+            }
+        };
+        let sel = [one(row == 0), one(row == 7), one(row != 7)];
+        let values = program.eval([&local, &next], [&[], &[]], &p, [&sel[0], &sel[1], &sel[2]]);
+        let failing: Vec<usize> = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != BabyBear::new(0))
+            .map(|(i, _)| i)
+            .collect();
+        let debug = check_constraints(&FibonacciAir, bad.view(), &p);
+        if row == 3 {
+            assert_eq!(failing, vec![3], "row 3's transition to the broken row 4");
+            assert!(
+                matches!(debug, Err(TraceError::Unsatisfied(ref f)) if f.row == 3 && f.index == 3)
+            );
+        }
+        if row == 4 {
+            assert!(failing.contains(&2) && failing.contains(&3), "{failing:?}");
+        }
+    }
+}

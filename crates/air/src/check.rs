@@ -1,6 +1,7 @@
 //! The debug checker: every constraint on every row, in the base field.
 
 use kiln_field::{BabyBear, ColMajor, Field};
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::{Air, AirBuilder, Window};
@@ -130,37 +131,42 @@ where
         });
     }
     let pre_view = pre.as_ref().map(|p| p.view());
-    for row in 0..n {
-        let next = (row + 1) % n;
-        let (local, next_row) = (trace.row_to_vec(row), trace.row_to_vec(next));
-        let (p_local, p_next) = match &pre_view {
-            Some(p) => (p.row_to_vec(row), p.row_to_vec(next)),
-            None => (Vec::new(), Vec::new()),
-        };
-        let mut b = DebugBuilder {
-            main: Window {
-                local: &local,
-                next: &next_row,
-            },
-            preprocessed: Window {
-                local: &p_local,
-                next: &p_next,
-            },
-            public: public_values,
-            first: row == 0,
-            last: row == n - 1,
-            next_index: 0,
-            failure: None,
-        };
-        air.eval(&mut b);
-        if let Some((index, value)) = b.failure {
-            return Err(TraceError::Unsatisfied(ConstraintFailure {
-                row,
-                index,
-                name: air.constraint_name(index),
-                value,
-            }));
-        }
+    // Rows in parallel; the first failing row is reported, as a sequential scan would.
+    let failure = (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .find_map_first(|row| {
+            let next = (row + 1) % n;
+            let (local, next_row) = (trace.row_to_vec(row), trace.row_to_vec(next));
+            let (p_local, p_next) = match &pre_view {
+                Some(p) => (p.row_to_vec(row), p.row_to_vec(next)),
+                None => (Vec::new(), Vec::new()),
+            };
+            let mut b = DebugBuilder {
+                main: Window {
+                    local: &local,
+                    next: &next_row,
+                },
+                preprocessed: Window {
+                    local: &p_local,
+                    next: &p_next,
+                },
+                public: public_values,
+                first: row == 0,
+                last: row == n - 1,
+                next_index: 0,
+                failure: None,
+            };
+            air.eval(&mut b);
+            b.failure.map(|(index, value)| (row, index, value))
+        });
+    if let Some((row, index, value)) = failure {
+        return Err(TraceError::Unsatisfied(ConstraintFailure {
+            row,
+            index,
+            name: air.constraint_name(index),
+            value,
+        }));
     }
     Ok(())
 }

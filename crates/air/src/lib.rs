@@ -15,11 +15,13 @@
 mod algebra;
 mod builder;
 mod check;
+mod program;
 mod symbolic;
 
 pub use algebra::Algebra;
 pub use builder::{Air, AirBuilder, BaseAir, FilteredAirBuilder, Window};
 pub use check::{ConstraintFailure, DebugBuilder, TraceError, check_constraints};
+pub use program::{ConstraintProgram, opcode};
 pub use symbolic::{
     Entry, SymbolicAirBuilder, SymbolicExpression, SymbolicVariable, constraint_count,
     max_constraint_degree, quotient_degree, symbolic_constraints,

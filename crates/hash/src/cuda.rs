@@ -123,6 +123,9 @@ pub fn cuda_constants_header() -> String {
 //
 // Sponge (hashing rows): width 16, rate 8, overwrite mode, no padding; digest = s[0..8].
 // Compression of two digests: s = (left || right); permute; digest = s[0..8].
+//
+// Generated layout is kept as written: clang-format must not reflow it.
+// clang-format off
 #pragma once
 
 #include <cstdint>

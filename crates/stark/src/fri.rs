@@ -1,4 +1,5 @@
-//! FRI folding, shared by prover and verifier.
+//! FRI folding schedule and helpers, shared by prover and verifier (the folding itself is
+//! [`kiln::Folder`], shared with the GPU kernels' CPU reference).
 //!
 //! # Mathematical description
 //! A layer holds the evaluations of f over s·⟨ω_N⟩ in bit-reversed order, so the 2^a
@@ -9,76 +10,7 @@
 //! group: y^i f_i(y^{2^a}) = 2^{-a} Σ_e ε^{-ei} f(y ε^e), so f'(y^{2^a}) = Σ_i (β/y)^i ·
 //! y^i f_i(y^{2^a}).
 
-use kiln_field::{BabyBear, BabyBearExt4, Field, TwoAdicField};
-
-use crate::domain::reverse_bits;
-
-/// Folds one group of `2^log_arity` values (bit-reversed positions within the group) whose
-/// first point is `y` (see the module docs), with challenge `beta`.
-pub fn fold_group(
-    group: &[BabyBearExt4],
-    y_inv: BabyBear,
-    beta: BabyBearExt4,
-    log_arity: usize,
-) -> BabyBearExt4 {
-    Folder::new(log_arity).fold(group, y_inv, beta)
-}
-
-/// The constants of folding by 2^log_arity, computed once per round.
-#[derive(Clone, Debug)]
-pub struct Folder {
-    log_arity: usize,
-    /// ε^{-ei} for the size-2^a inverse DFT, row i.
-    inv_dft: Vec<Vec<BabyBear>>,
-    k_inv: BabyBear,
-}
-
-impl Folder {
-    pub fn new(log_arity: usize) -> Self {
-        let k = 1usize << log_arity;
-        let eps_inv = BabyBear::two_adic_generator(log_arity).inverse();
-        let inv_dft = (0..k)
-            .map(|i| eps_inv.exp_u64(i as u64).powers(k))
-            .collect();
-        Self {
-            log_arity,
-            inv_dft,
-            k_inv: BabyBear::new(k as u32).inverse(),
-        }
-    }
-
-    /// Folds a group (see [`fold_group`]).
-    pub fn fold(
-        &self,
-        group: &[BabyBearExt4],
-        y_inv: BabyBear,
-        beta: BabyBearExt4,
-    ) -> BabyBearExt4 {
-        let k = 1usize << self.log_arity;
-        if k == 2 {
-            // f0 = (a + b)/2, y·f1 = (a − b)/2: f' = f0 + (β/y)·y·f1.
-            let (a, b) = (group[0], group[1]);
-            return ((a + b) + (a - b) * (beta * y_inv)) * self.k_inv;
-        }
-        // Natural order within the group: value at y·ε^e for e < k.
-        let mut vals = [BabyBearExt4::ZERO; 16];
-        for (r, &v) in group.iter().enumerate().take(k) {
-            vals[reverse_bits(r, self.log_arity)] = v;
-        }
-        let beta_over_y = beta * y_inv;
-        let mut acc = BabyBearExt4::ZERO;
-        let mut weight = BabyBearExt4::ONE; // (β/y)^i
-        for row in &self.inv_dft {
-            let mut c = BabyBearExt4::ZERO;
-            for (&v, &w) in vals[..k].iter().zip(row) {
-                c += v * w;
-            }
-            acc += weight * c;
-            weight *= beta_over_y;
-        }
-        acc * self.k_inv
-    }
-}
+use kiln_field::{BabyBearExt4, Field};
 
 /// Batch inversion split across rayon's threads (one field inversion per chunk).
 pub fn par_batch_inverse<F: Field>(values: &[F]) -> Vec<F> {

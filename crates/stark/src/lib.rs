@@ -28,7 +28,10 @@ pub use challenger::Challenger;
 pub use config::{SecurityReport, StarkConfig};
 pub use error::{ProveError, VerifyError};
 pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
-pub use prover::{ProverAir, ProverFolder, prove, prove_unchecked};
+pub use prover::{
+    ProverAir, ProverBackend, ProverFolder, QuotientInputs, prove, prove_unchecked,
+    prove_unchecked_with, prove_with,
+};
 pub use verifier::{VerifierAir, VerifierFolder, verify};
 
 /// The transcript's domain-separation tag (carries the proof version).

@@ -12,8 +12,8 @@ mod sim;
 
 pub use commit::{
     CommitmentHasher, DIGEST_ELEMS, Digest, DigestExecutor, LedgerError, MerklePath, MerkleTree,
-    ProofCommitment, StateExecutor, StateLedger, StateWitness, Step, StepLeaf, WitnessError,
-    ZERO_DIGEST, tree_depth, verify_witness,
+    Poseidon2Hasher, ProofCommitment, StateExecutor, StateLedger, StateWitness, Step, StepLeaf,
+    WitnessError, ZERO_DIGEST, tree_depth, verify_witness,
 };
 pub use dag::{Dag, Vertex};
 pub use engine::{Applied, Engine, Execution, TxOutcome, WitnessPolicy};

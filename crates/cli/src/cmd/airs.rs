@@ -1,8 +1,11 @@
 //! The example AIRs the command line can prove.
 
 use kiln_fibonacci::{FibonacciAir, fibonacci_result, generate_trace};
-use kiln_field::{BabyBear, ColMajorMatrix};
+use kiln_field::{BabyBear, ColMajorMatrix, P};
+use kiln_poseidon2_air::{Poseidon2Air, generate_trace as generate_poseidon2};
 use kiln_stark::{Proof, ProveError, StarkConfig, VerifyError, prove, verify};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
 use super::CliError;
@@ -11,7 +14,14 @@ use super::CliError;
 pub enum AirName {
     /// Fibonacci: 2 columns, the smallest example.
     Fibonacci,
+    /// Poseidon2 width-16 permutations, 8 per row (2384 columns, degree 3).
+    Poseidon2,
 }
+
+/// Permutations per row of the Poseidon2 example (as Plonky3's benchmark layout packs
+/// several per row to keep the trace wide).
+pub const POSEIDON2_PERMS_PER_ROW: usize = 8;
+type Poseidon2Example = Poseidon2Air<POSEIDON2_PERMS_PER_ROW>;
 
 /// An example instance: which AIR and how large.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -31,12 +41,19 @@ impl ExampleAir {
     pub fn describe(&self) -> String {
         match self.name {
             AirName::Fibonacci => "Fibonacci".into(),
+            AirName::Poseidon2 => format!(
+                "Poseidon2 ({} permutations, {POSEIDON2_PERMS_PER_ROW} per row)",
+                self.items()
+            ),
         }
     }
 
-    /// Items the workload proves (rows for Fibonacci).
+    /// Items the workload proves (rows for Fibonacci, permutations for Poseidon2).
     pub fn items(&self) -> u64 {
-        1 << self.log_n
+        match self.name {
+            AirName::Fibonacci => 1 << self.log_n,
+            AirName::Poseidon2 => (POSEIDON2_PERMS_PER_ROW as u64) << self.log_n,
+        }
     }
 
     pub fn generate(&self, seed: u64) -> Result<(ColMajorMatrix, Vec<BabyBear>), CliError> {
@@ -46,6 +63,16 @@ impl ExampleAir {
                 Ok((
                     generate_trace(self.log_n, a, b),
                     vec![a, b, fibonacci_result(self.log_n, a, b)],
+                ))
+            }
+            AirName::Poseidon2 => {
+                let mut rng = ChaCha20Rng::seed_from_u64(seed);
+                let inputs: Vec<[BabyBear; 16]> = (0..self.items())
+                    .map(|_| core::array::from_fn(|_| BabyBear::new(rng.random_range(0..P))))
+                    .collect();
+                Ok((
+                    generate_poseidon2::<POSEIDON2_PERMS_PER_ROW>(&inputs),
+                    Vec::new(),
                 ))
             }
         }
@@ -59,6 +86,7 @@ impl ExampleAir {
     ) -> Result<Proof, ProveError> {
         match self.name {
             AirName::Fibonacci => prove(config, &FibonacciAir, trace, pis),
+            AirName::Poseidon2 => prove(config, &Poseidon2Example::default(), trace, pis),
         }
     }
 
@@ -77,6 +105,7 @@ impl ExampleAir {
         }
         match self.name {
             AirName::Fibonacci => verify(config, &FibonacciAir, proof, pis),
+            AirName::Poseidon2 => verify(config, &Poseidon2Example::default(), proof, pis),
         }
     }
 }

@@ -1,20 +1,22 @@
 //! The prover.
 
+mod check;
 mod folder;
 mod open;
 mod quotient;
 
-use kiln::{CpuBackend, NttOps, Order};
-use kiln_air::{Air, DebugBuilder, SymbolicAirBuilder, check_constraints, max_constraint_degree};
+use kiln::merkle::{BackendTree, MatrixRef, MerkleOps};
+use kiln::{Backend, CpuBackend, NttOps, Order, QuotientSpec, StarkOps};
+use kiln_air::{
+    Air, ConstraintProgram, DebugBuilder, SymbolicAirBuilder, check_constraints,
+    max_constraint_degree,
+};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field};
-use kiln_hash::{MerkleTree, MerkleTreeMmcs};
-use rayon::prelude::*;
 use tracing::{debug_span, info_span};
 
 pub use folder::ProverFolder;
 
 use crate::challenger::Challenger;
-use crate::commit::{self, Committed, LdeCommitError};
 use crate::domain::{LDE_SHIFT, reverse_bits, root};
 use crate::proof::{FriProof, PROOF_VERSION, Proof, QueryProof};
 use crate::{ProveError, StarkConfig, TRANSCRIPT_TAG, fri};
@@ -30,21 +32,109 @@ impl<A> ProverAir for A where
 {
 }
 
-fn lde_commit(
-    mmcs: &MerkleTreeMmcs,
-    values: &[BabyBear],
+/// A backend the prover runs on: NTTs, Merkle commitments and the STARK kernels, with the
+/// quotient evaluation as its one customisable step.
+///
+/// The default quotient compiles the AIR's symbolic constraints into a
+/// [`kiln_air::ConstraintProgram`] and evaluates it with [`StarkOps::evaluate_quotient`]
+/// (the GPU path); the CPU backend evaluates the AIR directly on packed field elements,
+/// which is faster there. Both give the same words, so proofs are byte-identical.
+pub trait ProverBackend: NttOps + StarkOps + MerkleOps + Sync {
+    /// The quotient chunks: 4·2^chunks columns of n values, chunk i over D_i = g·ω_M^i·H
+    /// in natural order (see [`QuotientInputs`]).
+    fn quotient_chunks<A: ProverAir>(
+        &self,
+        air: &A,
+        q: &QuotientInputs<'_, Self>,
+    ) -> Result<Self::Buffer<BabyBear>, ProveError> {
+        let program = ConstraintProgram::compile(air);
+        let log_m = (q.log_n + q.log_chunks) as u32;
+        let main = self.quotient_domain_columns(q.trace_lde, q.lde_height, log_m, q.trace_width)?;
+        let pre = match q.preprocessed_lde {
+            Some((lde, width)) => {
+                Some(self.quotient_domain_columns(lde, q.lde_height, log_m, width)?)
+            }
+            None => None,
+        };
+        let spec = QuotientSpec {
+            program: &program,
+            public_values: q.public_values,
+            alpha: q.alpha,
+            log_n: q.log_n as u32,
+            log_chunks: q.log_chunks as u32,
+            shift: LDE_SHIFT,
+        };
+        Ok(self.evaluate_quotient(&spec, &main, pre.as_ref())?)
+    }
+}
+
+/// What the quotient is computed from: the committed LDEs (bit-reversed over g·⟨ω_N⟩).
+#[allow(missing_debug_implementations)]
+pub struct QuotientInputs<'a, B: Backend + ?Sized> {
+    pub trace_lde: &'a B::Buffer<BabyBear>,
+    pub trace_width: usize,
+    /// The preprocessed LDE and its width.
+    pub preprocessed_lde: Option<(&'a B::Buffer<BabyBear>, usize)>,
+    /// N = n·2^blowup.
+    pub lde_height: usize,
+    pub log_n: usize,
+    pub log_chunks: usize,
+    pub public_values: &'a [BabyBear],
+    pub alpha: BabyBearExt4,
+}
+
+impl ProverBackend for CpuBackend {
+    fn quotient_chunks<A: ProverAir>(
+        &self,
+        air: &A,
+        q: &QuotientInputs<'_, Self>,
+    ) -> Result<Vec<BabyBear>, ProveError> {
+        Ok(quotient::quotient_chunks(air, q))
+    }
+}
+
+// EmuBackend and CudaBackend join once their MerkleOps land (GPU Merkle kernels).
+
+/// A committed LDE: its columns over g·⟨ω_N⟩ in bit-reversed order, and its tree.
+struct Committed<B: ProverBackend> {
+    lde: B::Buffer<BabyBear>,
+    width: usize,
+    tree: BackendTree<B>,
+}
+
+/// Extends `width` columns of 2^log_n values (column-major, on the backend) by
+/// 2^log_blowup and commits them. Columns come in `shifts.len()` equal groups; group s is
+/// extended with shift `shifts[s]` (its values lie over a coset whose LDE lands on the
+/// common domain).
+fn lde_commit<B: ProverBackend>(
+    backend: &B,
+    values: &B::Buffer<BabyBear>,
     width: usize,
     log_n: usize,
     log_blowup: usize,
     shifts: &[BabyBear],
-) -> Result<Committed, ProveError> {
-    commit::lde_commit(mmcs, values, width, log_n, log_blowup, shifts).map_err(|e| match e {
-        LdeCommitError::Backend(e) => ProveError::Backend(e),
-        LdeCommitError::Commit(e) => ProveError::Commit(e),
-    })
+) -> Result<Committed<B>, ProveError> {
+    let (log_n32, log_blowup32) = (log_n as u32, log_blowup as u32);
+    let lde = debug_span!("lde").in_scope(|| {
+        if let [shift] = shifts {
+            backend.coset_lde_batch(values, log_n32, log_blowup32, *shift, Order::BitReversed)
+        } else {
+            backend.coset_lde_batch_shifts(
+                values,
+                log_n32,
+                log_blowup32,
+                shifts,
+                Order::BitReversed,
+            )
+        }
+    })?;
+    let tree = debug_span!("merkle").in_scope(|| {
+        backend.merkle_commit(&[MatrixRef::new(&lde, width, 1 << (log_n + log_blowup))])
+    })?;
+    Ok(Committed { lde, width, tree })
 }
 
-/// Proves that `trace` satisfies `air` with `public_values`.
+/// Proves that `trace` satisfies `air` with `public_values`, on the CPU.
 ///
 /// The trace is checked against the AIR first ([`check_constraints`]): a trace that does
 /// not satisfy it is an error naming the row and the constraint, not a proof that fails to
@@ -55,9 +145,41 @@ pub fn prove<A: ProverAir>(
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
 ) -> Result<Proof, ProveError> {
-    debug_span!("check constraints")
-        .in_scope(|| check_constraints(air, trace.view(), public_values))?;
-    prove_unchecked(config, air, trace, public_values)
+    prove_with(&CpuBackend::new(), config, air, trace, public_values)
+}
+
+/// [`prove`] on `backend`: the trace, its LDE, the Merkle trees, the quotient and the FRI
+/// layers stay on the backend; only roots, openings and the final polynomial come back.
+/// Every backend produces the same proof, byte for byte.
+pub fn prove_with<B: ProverBackend, A: ProverAir>(
+    backend: &B,
+    config: &StarkConfig,
+    air: &A,
+    trace: &ColMajorMatrix,
+    public_values: &[BabyBear],
+) -> Result<Proof, ProveError> {
+    debug_span!("check constraints").in_scope(|| {
+        // The packed fold first (fast); the exact checker names the failure.
+        let shape_ok = trace.width() == air.width()
+            && trace.height() >= 2
+            && trace.height().is_power_of_two()
+            && public_values.len() == air.num_public_values();
+        let pre = air.preprocessed_trace();
+        let pre_ok = pre.as_ref().is_none_or(|p| p.height() == trace.height());
+        if shape_ok
+            && pre_ok
+            && check::fold_is_zero(
+                air,
+                trace.view(),
+                pre.as_ref().map(|p| p.view()),
+                public_values,
+            )
+        {
+            return Ok(());
+        }
+        check_constraints(air, trace.view(), public_values)
+    })?;
+    prove_unchecked_with(backend, config, air, trace, public_values)
 }
 
 /// [`prove`] without checking the trace first: what a cheating prover runs. For soundness
@@ -69,8 +191,26 @@ pub fn prove_unchecked<A: ProverAir>(
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
 ) -> Result<Proof, ProveError> {
+    prove_unchecked_with(&CpuBackend::new(), config, air, trace, public_values)
+}
+
+/// [`prove_unchecked`] on `backend`.
+#[doc(hidden)]
+pub fn prove_unchecked_with<B: ProverBackend, A: ProverAir>(
+    backend: &B,
+    config: &StarkConfig,
+    air: &A,
+    trace: &ColMajorMatrix,
+    public_values: &[BabyBear],
+) -> Result<Proof, ProveError> {
     config.validate()?;
-    let _span = info_span!("prove", rows = trace.height(), width = trace.width()).entered();
+    let _span = info_span!(
+        "prove",
+        rows = trace.height(),
+        width = trace.width(),
+        backend = backend.name()
+    )
+    .entered();
     if trace.width() != air.width() {
         return Err(kiln_air::TraceError::Width {
             expected: air.width(),
@@ -108,9 +248,13 @@ pub fn prove_unchecked<A: ProverAir>(
     }
     let n = 1usize << log_n;
     let big = n << log_blowup;
-    let mmcs = MerkleTreeMmcs::new();
     let preprocessed = air.preprocessed_trace();
     let pre_width = preprocessed.as_ref().map_or(0, ColMajorMatrix::width);
+    if let Some(p) = &preprocessed
+        && p.height() != n
+    {
+        return Err(kiln_air::TraceError::Height { height: p.height() }.into());
+    }
 
     let mut ch = Challenger::new(TRANSCRIPT_TAG);
     crate::observe_instance(
@@ -124,42 +268,52 @@ pub fn prove_unchecked<A: ProverAir>(
     );
 
     // Preprocessed columns: committed like the trace; the verifier recomputes the root.
-    let pre_committed = match &preprocessed {
-        Some(p) => Some(debug_span!("preprocessed commit").in_scope(|| {
-            lde_commit(&mmcs, p.data(), p.width(), log_n, log_blowup, &[LDE_SHIFT])
-        })?),
+    let pre_values = match &preprocessed {
+        Some(p) => Some(backend.upload(p.data())?),
         None => None,
     };
-    if let Some(c) = &pre_committed {
-        ch.observe_digest(&c.root);
+    let pre_c = match &pre_values {
+        Some(v) => Some(
+            debug_span!("preprocessed commit")
+                .in_scope(|| lde_commit(backend, v, pre_width, log_n, log_blowup, &[LDE_SHIFT]))?,
+        ),
+        None => None,
+    };
+    if let Some(c) = &pre_c {
+        ch.observe_digest(&c.tree.root());
     }
 
     // 1. Trace.
+    let trace_values = debug_span!("upload").in_scope(|| backend.upload(trace.data()))?;
     let trace_c = debug_span!("trace commit").in_scope(|| {
         lde_commit(
-            &mmcs,
-            trace.data(),
+            backend,
+            &trace_values,
             trace.width(),
             log_n,
             log_blowup,
             &[LDE_SHIFT],
         )
     })?;
-    ch.observe_digest(&trace_c.root);
+    ch.observe_digest(&trace_c.tree.root());
 
     // 2. Quotient.
     let alpha = ch.sample_ext();
     let chunks = debug_span!("quotient").in_scope(|| {
-        quotient::quotient_chunks(
+        backend.quotient_chunks(
             air,
-            &trace_c.tree,
-            pre_committed.as_ref().map(|c| &c.tree),
-            log_n,
-            log_chunks,
-            public_values,
-            alpha,
+            &QuotientInputs {
+                trace_lde: &trace_c.lde,
+                trace_width: trace_c.width,
+                preprocessed_lde: pre_c.as_ref().map(|c| (&c.lde, c.width)),
+                lde_height: big,
+                log_n,
+                log_chunks,
+                public_values,
+                alpha,
+            },
         )
-    });
+    })?;
     // Chunk i holds the quotient on D_i = g·ω_M^i·H; extended with shift ω_M^{-i} its LDE
     // lands on g·⟨ω_N⟩ like every other committed matrix.
     let w_m = root(log_n + log_chunks);
@@ -168,29 +322,30 @@ pub fn prove_unchecked<A: ProverAir>(
         .collect();
     let quotient_c = debug_span!("quotient commit").in_scope(|| {
         lde_commit(
-            &mmcs,
-            chunks.data(),
-            chunks.width(),
+            backend,
+            &chunks,
+            4 << log_chunks,
             log_n,
             log_blowup,
             &shifts,
         )
     })?;
-    ch.observe_digest(&quotient_c.root);
+    ch.observe_digest(&quotient_c.tree.root());
 
     // 3. Openings at ζ and ζ·ω.
     let zeta = ch.sample_ext();
     let zeta_next = zeta * root(log_n);
-    let (openings, groups) = debug_span!("openings").in_scope(|| {
+    let openings = debug_span!("openings").in_scope(|| {
         open::openings(
-            trace.view(),
-            preprocessed.as_ref().map(|p| p.view()),
-            chunks.view(),
+            backend,
+            (&trace_values, trace.width()),
+            pre_values.as_ref().map(|p| (p, pre_width)),
+            &chunks,
             log_n,
             log_chunks,
             zeta,
         )
-    });
+    })?;
     for v in openings
         .trace_local
         .iter()
@@ -201,36 +356,45 @@ pub fn prove_unchecked<A: ProverAir>(
     {
         ch.observe_ext(*v);
     }
+    drop((trace_values, pre_values, chunks));
 
     // 4. FRI on the batched openings.
     let fri_alpha = ch.sample_ext();
-    let mut inputs: Vec<(&MerkleTree<ColMajorMatrix>, &str)> =
-        vec![(&trace_c.tree, "trace"), (&quotient_c.tree, "quotient")];
-    if let Some(c) = &pre_committed {
-        inputs.push((&c.tree, "preprocessed"));
+    fn input<B: ProverBackend>(c: &Committed<B>) -> open::Input<'_, B> {
+        open::Input {
+            lde: &c.lde,
+            width: c.width,
+        }
     }
     let reduced = debug_span!("batch openings").in_scope(|| {
         open::reduced_openings(
-            &inputs.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-            &groups,
+            backend,
+            &[&trace_c, &quotient_c]
+                .into_iter()
+                .chain(&pre_c)
+                .map(input)
+                .collect::<Vec<_>>(),
+            &openings,
             log_n + log_blowup,
-            zeta,
-            zeta_next,
+            (zeta, zeta_next),
             fri_alpha,
         )
-    });
+    })?;
+    let mut inputs = vec![&trace_c, &quotient_c];
+    if let Some(c) = &pre_c {
+        inputs.push(c);
+    }
     let fri = debug_span!("fri")
-        .in_scope(|| fri_prove(config, &mmcs, &mut ch, reduced, log_n, &inputs))?;
+        .in_scope(|| fri_prove(backend, config, &mut ch, reduced, log_n, &inputs))?;
     debug_assert_eq!(fri.queries.len(), usize::from(config.num_queries));
-    let _ = big;
 
     Ok(Proof {
         version: PROOF_VERSION,
         config: *config,
         log_n: log_n as u8,
         log_quotient_chunks: log_chunks as u8,
-        trace_root: trace_c.root,
-        quotient_root: quotient_c.root,
+        trace_root: trace_c.tree.root(),
+        quotient_root: quotient_c.tree.root(),
         openings,
         fri,
     })
@@ -238,13 +402,13 @@ pub fn prove_unchecked<A: ProverAir>(
 
 /// The FRI commit phase on the reduced openings (bit-reversed over g·⟨ω_N⟩), the final
 /// polynomial, grinding and the queries.
-fn fri_prove(
+fn fri_prove<B: ProverBackend>(
+    backend: &B,
     config: &StarkConfig,
-    mmcs: &MerkleTreeMmcs,
     ch: &mut Challenger,
-    mut layer: Vec<BabyBearExt4>,
+    mut layer: B::Buffer<BabyBearExt4>,
     log_n: usize,
-    inputs: &[(&MerkleTree<ColMajorMatrix>, &str)],
+    inputs: &[&Committed<B>],
 ) -> Result<FriProof, ProveError> {
     let log_blowup = usize::from(config.log_blowup);
     let log_final = usize::from(config.log_final_poly_len).min(log_n);
@@ -255,70 +419,55 @@ fn fri_prove(
     );
     let mut log_size = log_n + log_blowup;
     let mut shift = LDE_SHIFT;
-    let mut trees = Vec::with_capacity(schedule.len());
+    let mut layers = Vec::with_capacity(schedule.len());
     let mut layer_roots = Vec::with_capacity(schedule.len());
     for &log_arity in &schedule {
-        let arity = 1usize << log_arity;
-        let groups = layer.len() >> log_arity;
         // Commit the layer: row q = the group's 2^a values, 4 base coefficients each.
-        let mut cols = vec![BabyBear::ZERO; 4 * arity * groups];
-        for q in 0..groups {
-            for r in 0..arity {
-                for (k, c) in layer[q * arity + r].0.iter().enumerate() {
-                    cols[(r * 4 + k) * groups + q] = *c;
-                }
-            }
-        }
-        let (root_d, tree) = mmcs.commit(vec![
-            ColMajorMatrix::new(cols, 4 * arity, groups).expect("shape"),
-        ])?;
-        ch.observe_digest(&root_d);
-        layer_roots.push(root_d);
-        trees.push(tree);
+        let (size32, arity32) = (log_size as u32, log_arity as u32);
+        let matrix = backend.fri_layer_matrix(&layer, size32, arity32)?;
+        let (width, height) = (4 << log_arity, 1usize << (log_size - log_arity));
+        let tree = backend.merkle_commit(&[MatrixRef::new(&matrix, width, height)])?;
+        ch.observe_digest(&tree.root());
+        layer_roots.push(tree.root());
         let beta = ch.sample_ext();
-        // Fold: group q's first point is y_q = shift·ω_N^{rev(q)} (rev on log N − a bits).
-        let log_next = log_size - log_arity;
-        let w = root(log_size);
-        // y_q = shift·ω^{rev(q)}: its inverse is shift^{-1}·ω^{-rev(q)}, a table lookup.
-        let shift_inv = shift.inverse();
-        let natural_inv = w.inverse().powers(groups);
-        let y_inv: Vec<BabyBear> = (0..groups)
-            .into_par_iter()
-            .map(|q| shift_inv * natural_inv[reverse_bits(q, log_next)])
-            .collect();
-        let folder = fri::Folder::new(log_arity);
-        layer = layer
-            .par_chunks_exact(arity)
-            .zip(y_inv.par_iter())
-            .map(|(g, &yi)| folder.fold(g, yi, beta))
-            .collect();
-        log_size = log_next;
+        layer = backend.fri_fold(&layer, size32, arity32, shift, beta)?;
+        layers.push((matrix, width, height, tree));
+        log_size -= log_arity;
         shift = shift.exp_power_of_2(log_arity);
     }
 
     // The final polynomial: interpolate the last layer (bit-reversed over shift·⟨ω⟩).
-    let final_poly = final_coefficients(&layer, log_size, shift, 1 << log_final);
+    let last = backend.download(&layer)?;
+    let final_poly = final_coefficients(&last, log_size, shift, 1 << log_final);
     for c in &final_poly {
         ch.observe_ext(*c);
     }
 
     let pow_witness = ch.grind(u32::from(config.query_pow_bits));
     let log_max = log_n + log_blowup;
-    let mut queries = Vec::with_capacity(usize::from(config.num_queries));
-    for _ in 0..config.num_queries {
-        let index = ch.sample_bits(log_max as u32);
-        let inputs = inputs
-            .iter()
-            .map(|(t, _)| mmcs.open_batch(index, t))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut layers = Vec::with_capacity(trees.len());
-        let mut i = index;
-        for (tree, &log_arity) in trees.iter().zip(&schedule) {
-            i >>= log_arity;
-            layers.push(mmcs.open_batch(i, tree)?);
-        }
-        queries.push(QueryProof { inputs, layers });
+    let indices: Vec<usize> = (0..config.num_queries)
+        .map(|_| ch.sample_bits(log_max as u32))
+        .collect();
+    let mut per_input = Vec::with_capacity(inputs.len());
+    for c in inputs {
+        let m = MatrixRef::new(&c.lde, c.width, 1 << log_max);
+        per_input.push(backend.merkle_open(&c.tree, &[m], &indices)?);
     }
+    let mut per_layer = Vec::with_capacity(layers.len());
+    let mut shifted = indices.clone();
+    for ((matrix, width, height, tree), &log_arity) in layers.iter().zip(&schedule) {
+        for i in &mut shifted {
+            *i >>= log_arity;
+        }
+        let m = MatrixRef::new(matrix, *width, *height);
+        per_layer.push(backend.merkle_open(tree, &[m], &shifted)?);
+    }
+    let queries = (0..indices.len())
+        .map(|q| QueryProof {
+            inputs: per_input.iter().map(|o| o[q].clone()).collect(),
+            layers: per_layer.iter().map(|o| o[q].clone()).collect(),
+        })
+        .collect();
     Ok(FriProof {
         layer_roots,
         final_poly,

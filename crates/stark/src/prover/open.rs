@@ -1,13 +1,13 @@
-//! Evaluations at the out-of-domain point and the batched (reduced) openings fed to FRI.
+//! Evaluations at the out-of-domain point and the batched (reduced) openings fed to FRI,
+//! on the backend: the host computes the barycentric weights and the batching constants,
+//! the backend sums over the columns it holds.
 
-use kiln_field::{
-    AsColMajor, BabyBear, BabyBearExt4, ColMajor, ColMajorMatrix, Field, PACKED_WIDTH as W,
-    PackedBabyBear,
-};
-use kiln_hash::MerkleTree;
-use rayon::prelude::*;
+use kiln::{OpeningGroup, ReducedSpec};
+use kiln_field::{BabyBear, BabyBearExt4, Field};
 
-use crate::domain::{LDE_SHIFT, reverse_bits, root};
+use super::ProverBackend;
+use crate::ProveError;
+use crate::domain::{LDE_SHIFT, root};
 use crate::fri::par_batch_inverse;
 use crate::proof::Openings;
 
@@ -36,189 +36,121 @@ impl Barycentric {
         Self { weights, scale }
     }
 
-    fn eval(&self, values: &[BabyBear]) -> BabyBearExt4 {
-        let mut acc = [BabyBear::ZERO; 4];
-        for (&v, w) in values.iter().zip(&self.weights) {
-            for (a, c) in acc.iter_mut().zip(w.0) {
-                *a += v * c;
-            }
-        }
-        BabyBearExt4::new(acc) * self.scale
-    }
-
-    fn eval_columns(&self, m: ColMajor<'_>) -> Vec<BabyBearExt4> {
-        m.columns()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|c| self.eval(c))
-            .collect()
+    /// The values at z of columns `range` of `cols` (columns of n values).
+    fn eval_columns<B: ProverBackend>(
+        &self,
+        backend: &B,
+        cols: &B::Buffer<BabyBear>,
+        range: core::ops::Range<usize>,
+    ) -> Result<Vec<BabyBearExt4>, ProveError> {
+        Ok(backend
+            .columns_dot_range(cols, self.weights.len(), range, &self.weights)?
+            .into_iter()
+            .map(|v| v * self.scale)
+            .collect())
     }
 }
 
-/// One group of the batched opening: all columns of input matrix `input` at ζ or ζ·ω.
-pub(super) struct Group {
-    pub input: usize,
-    pub at_next: bool,
-    pub values: Vec<BabyBearExt4>,
+/// A committed input of the batched opening: its LDE on the backend and its width.
+pub(super) struct Input<'a, B: ProverBackend> {
+    pub lde: &'a B::Buffer<BabyBear>,
+    pub width: usize,
 }
 
-/// The claimed evaluations, and the groups in the order the batching combines them:
-/// trace at ζ, trace at ζω, quotient at ζ, preprocessed at ζ, preprocessed at ζω.
-pub(super) fn openings(
-    trace: ColMajor<'_>,
-    preprocessed: Option<ColMajor<'_>>,
-    chunks: ColMajor<'_>,
+/// The claimed evaluations at ζ and ζω of the trace and preprocessed columns (natural
+/// order over H) and of the quotient chunks (chunk i over D_i = g·ω_M^i·H).
+pub(super) fn openings<B: ProverBackend>(
+    backend: &B,
+    trace: (&B::Buffer<BabyBear>, usize),
+    preprocessed: Option<(&B::Buffer<BabyBear>, usize)>,
+    chunks: &B::Buffer<BabyBear>,
     log_n: usize,
     log_chunks: usize,
     zeta: BabyBearExt4,
-) -> (Openings, Vec<Group>) {
+) -> Result<Openings, ProveError> {
     let at_zeta = Barycentric::new(log_n, BabyBear::ONE, zeta);
     let at_next = Barycentric::new(log_n, BabyBear::ONE, zeta * root(log_n));
-    let trace_local = at_zeta.eval_columns(trace);
-    let trace_next = at_next.eval_columns(trace);
+    let trace_local = at_zeta.eval_columns(backend, trace.0, 0..trace.1)?;
+    let trace_next = at_next.eval_columns(backend, trace.0, 0..trace.1)?;
     let (preprocessed_local, preprocessed_next) = match preprocessed {
-        Some(p) => (at_zeta.eval_columns(p), at_next.eval_columns(p)),
+        Some((p, w)) => (
+            at_zeta.eval_columns(backend, p, 0..w)?,
+            at_next.eval_columns(backend, p, 0..w)?,
+        ),
         None => (Vec::new(), Vec::new()),
     };
-    // Chunk i's values lie over D_i = g·ω_M^i·H.
-    let n = 1usize << log_n;
     let w_m = root(log_n + log_chunks);
-    let mut quotient = Vec::with_capacity(chunks.width());
+    let mut quotient = Vec::with_capacity(4 << log_chunks);
     for i in 0..1usize << log_chunks {
         let b = Barycentric::new(log_n, LDE_SHIFT * w_m.exp_u64(i as u64), zeta);
-        for c in 0..4 {
-            quotient.push(b.eval(&chunks.column(4 * i + c)[..n]));
-        }
+        quotient.extend(b.eval_columns(backend, chunks, 4 * i..4 * i + 4)?);
     }
-    let mut groups = vec![
-        Group {
-            input: 0,
-            at_next: false,
-            values: trace_local.clone(),
-        },
-        Group {
-            input: 0,
-            at_next: true,
-            values: trace_next.clone(),
-        },
-        Group {
-            input: 1,
-            at_next: false,
-            values: quotient.clone(),
-        },
-    ];
-    if preprocessed.is_some() {
-        groups.push(Group {
-            input: 2,
-            at_next: false,
-            values: preprocessed_local.clone(),
-        });
-        groups.push(Group {
-            input: 2,
-            at_next: true,
-            values: preprocessed_next.clone(),
-        });
-    }
-    (
-        Openings {
-            trace_local,
-            trace_next,
-            preprocessed_local,
-            preprocessed_next,
-            quotient,
-        },
-        groups,
-    )
+    Ok(Openings {
+        trace_local,
+        trace_next,
+        preprocessed_local,
+        preprocessed_next,
+        quotient,
+    })
 }
 
+/// `inputs`: trace, quotient, then the preprocessed columns if any.
+///
 /// R(x) = Σ_groups Σ_columns α^k·(f(x) − f(z)) / (x − z) over the LDE domain, bit-reversed:
-/// the single polynomial whose low degree proves every claimed opening at once.
-pub(super) fn reduced_openings(
-    inputs: &[&MerkleTree<ColMajorMatrix>],
-    groups: &[Group],
+/// the single polynomial whose low degree proves every claimed opening at once. Groups, in
+/// the order the batching combines them: trace at ζ, trace at ζω, quotient at ζ,
+/// preprocessed at ζ, preprocessed at ζω.
+pub(super) fn reduced_openings<B: ProverBackend>(
+    backend: &B,
+    inputs: &[Input<'_, B>],
+    openings: &Openings,
     log_big: usize,
-    zeta: BabyBearExt4,
-    zeta_next: BabyBearExt4,
+    (zeta, zeta_next): (BabyBearExt4, BabyBearExt4),
     alpha: BabyBearExt4,
-) -> Vec<BabyBearExt4> {
-    let big = 1usize << log_big;
-    // Points x_p = g·ω_N^{rev(p)}.
-    let w = root(log_big);
-    let mut natural = Vec::with_capacity(big);
-    let mut x = LDE_SHIFT;
-    for _ in 0..big {
-        natural.push(x);
-        x *= w;
+) -> Result<B::Buffer<BabyBearExt4>, ProveError> {
+    let [trace, quotient, preprocessed @ ..] = inputs else {
+        unreachable!("the trace and the quotient are always inputs")
+    };
+    let mut groups = vec![
+        (trace, false, &openings.trace_local),
+        (trace, true, &openings.trace_next),
+        (quotient, false, &openings.quotient),
+    ];
+    if let [p] = preprocessed {
+        groups.push((p, false, &openings.preprocessed_local));
+        groups.push((p, true, &openings.preprocessed_next));
     }
-    let xs: Vec<BabyBear> = (0..big)
-        .map(|p| natural[reverse_bits(p, log_big)])
-        .collect();
-    let inv_zeta = par_batch_inverse(
-        &xs.par_iter()
-            .map(|&x| BabyBearExt4::from(x) - zeta)
-            .collect::<Vec<_>>(),
-    );
-    let inv_next = par_batch_inverse(
-        &xs.par_iter()
-            .map(|&x| BabyBearExt4::from(x) - zeta_next)
-            .collect::<Vec<_>>(),
-    );
-
     // α^k per (group, column), and the constant parts B_z = Σ α^k f(z).
     let mut power = BabyBearExt4::ONE;
-    let mut coeffs: Vec<(usize, bool, Vec<BabyBearExt4>)> = Vec::new();
+    let mut powers = Vec::new();
     let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
-    for g in groups {
-        let mut powers = Vec::with_capacity(g.values.len());
-        for &v in &g.values {
+    for (_, at_next, values) in &groups {
+        for &v in values.iter() {
             powers.push(power);
-            if g.at_next {
+            if *at_next {
                 b_next += power * v;
             } else {
                 b_zeta += power * v;
             }
             power *= alpha;
         }
-        coeffs.push((g.input, g.at_next, powers));
     }
-    let views: Vec<ColMajor<'_>> = inputs
+    let spec = ReducedSpec {
+        powers,
+        zeta,
+        zeta_next,
+        b_zeta,
+        b_next,
+        log_big: log_big as u32,
+        shift: LDE_SHIFT,
+    };
+    let groups: Vec<OpeningGroup<'_, B::Buffer<BabyBear>>> = groups
         .iter()
-        .map(|t| t.matrices()[0].as_col_major())
+        .map(|(input, at_next, _)| OpeningGroup {
+            matrix: input.lde,
+            width: input.width,
+            at_next: *at_next,
+        })
         .collect();
-
-    // A_z(x) = Σ α^k f(x) for W points at a time: per column, four packed products of the
-    // column's values with α^k's base coefficients.
-    const TASK: usize = 1 << 10;
-    let mut out = vec![BabyBearExt4::ZERO; big];
-    out.par_chunks_mut(TASK)
-        .enumerate()
-        .for_each(|(task, chunk)| {
-            let base = task * TASK;
-            for off in (0..chunk.len()).step_by(W) {
-                let p0 = base + off;
-                let lanes = W.min(big - p0);
-                let (mut a_zeta, mut a_next) =
-                    ([PackedBabyBear::ZERO; 4], [PackedBabyBear::ZERO; 4]);
-                for (input, at_next, powers) in &coeffs {
-                    let acc = if *at_next { &mut a_next } else { &mut a_zeta };
-                    for (col, pw) in views[*input].columns().zip(powers) {
-                        let v = if lanes == W {
-                            PackedBabyBear::from_slice(&col[p0..])
-                        } else {
-                            PackedBabyBear(core::array::from_fn(|l| col[p0 + l.min(lanes - 1)]))
-                        };
-                        for (a, k) in acc.iter_mut().zip(pw.0) {
-                            *a += v * k;
-                        }
-                    }
-                }
-                for l in 0..lanes {
-                    let az = BabyBearExt4::new(core::array::from_fn(|k| a_zeta[k].0[l]));
-                    let an = BabyBearExt4::new(core::array::from_fn(|k| a_next[k].0[l]));
-                    let p = p0 + l;
-                    chunk[off + l] = (az - b_zeta) * inv_zeta[p] + (an - b_next) * inv_next[p];
-                }
-            }
-        });
-    out
+    Ok(backend.reduced_openings(&groups, &spec)?)
 }

@@ -3,26 +3,22 @@
 
 use kiln::{CpuBackend, NttOps};
 use kiln_air::{Air, SymbolicAirBuilder, Window, symbolic_constraints};
-use kiln_field::{
-    AsColMajor, BabyBear, BabyBearExt4, ColMajorMatrix, Field, PACKED_WIDTH as W, PackedBabyBear,
-    batch_inverse,
-};
-use kiln_hash::MerkleTree;
+use kiln_field::{BabyBear, BabyBearExt4, Field, PACKED_WIDTH as W, PackedBabyBear, batch_inverse};
 use rayon::prelude::*;
 
-use super::ProverFolder;
+use super::{ProverFolder, QuotientInputs};
 use crate::domain::{LDE_SHIFT, root};
 
-/// The committed LDE's first M rows in bit-reversed order are the evaluations on the
-/// quotient domain g·⟨ω_M⟩, also bit-reversed: rev_N(p) = rev_M(p)·N/M for p < M.
-/// Returns them in natural order, one Vec per column.
-fn quotient_domain_columns(tree: &MerkleTree<ColMajorMatrix>, log_m: usize) -> Vec<Vec<BabyBear>> {
-    let lde = tree.matrices()[0].as_col_major();
+/// The first 2^log_m rows of each column of `lde` (columns of `lde_height`) in natural
+/// order, one Vec per column.
+fn quotient_domain_columns(
+    lde: &[BabyBear],
+    lde_height: usize,
+    log_m: usize,
+) -> Vec<Vec<BabyBear>> {
     let m = 1usize << log_m;
     let cpu = CpuBackend::new();
-    lde.columns()
-        .collect::<Vec<_>>()
-        .into_par_iter()
+    lde.par_chunks(lde_height)
         .map(|col| {
             let mut v = col[..m].to_vec();
             cpu.bit_reverse_batch(&mut v, log_m as u32)
@@ -47,20 +43,23 @@ const TASK: usize = 1 << 10;
 
 pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFolder<'a>>>(
     air: &A,
-    trace: &MerkleTree<ColMajorMatrix>,
-    preprocessed: Option<&MerkleTree<ColMajorMatrix>>,
-    log_n: usize,
-    log_chunks: usize,
-    public_values: &[BabyBear],
-    alpha: BabyBearExt4,
-) -> ColMajorMatrix {
+    q: &QuotientInputs<'_, CpuBackend>,
+) -> Vec<BabyBear> {
+    let (log_n, log_chunks, alpha, public_values) =
+        (q.log_n, q.log_chunks, q.alpha, q.public_values);
     let n = 1usize << log_n;
     let log_m = log_n + log_chunks;
     let m = 1usize << log_m;
     let step = 1usize << log_chunks; // ω_n = ω_M^step: the next row is `step` points on
-    let main = quotient_domain_columns(trace, log_m);
-    let pre = preprocessed
-        .map(|t| quotient_domain_columns(t, log_m))
+    let _span = tracing::debug_span!("domain columns").entered();
+    // The committed LDE's first M rows in bit-reversed order are the evaluations on the
+    // quotient domain g·⟨ω_M⟩, also bit-reversed (rev_N(p) = rev_M(p)·N/M for p < M).
+    // One allocation per column: small blocks come back from the allocator's free lists,
+    // where one large block would be fresh pages (each page a fault) on every proof.
+    let main = quotient_domain_columns(q.trace_lde, q.lde_height, log_m);
+    let pre = q
+        .preprocessed_lde
+        .map(|(t, _)| quotient_domain_columns(t, q.lde_height, log_m))
         .unwrap_or_default();
 
     // Points x_j = g·ω_M^j and the selectors' denominators.
@@ -99,6 +98,8 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
         .map(|&v| PackedBabyBear::broadcast(v))
         .collect();
 
+    drop(_span);
+    let _span = tracing::debug_span!("evaluate").entered();
     // The quotient at each point in natural order, 4 coefficients.
     let mut q = vec![[BabyBear::ZERO; 4]; m];
     q.par_chunks_mut(TASK).enumerate().for_each(|(task, out)| {
@@ -152,5 +153,5 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
             cols[(4 * i + c) * n + t] = x;
         }
     }
-    ColMajorMatrix::new(cols, 4 * step, n).expect("4·chunks columns of n")
+    cols
 }

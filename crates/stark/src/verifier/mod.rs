@@ -10,9 +10,9 @@ use kiln_hash::MerkleTreeMmcs;
 pub use folder::VerifierFolder;
 
 use crate::challenger::Challenger;
-use crate::commit::lde_commit;
+use crate::commit::lde_root;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, reverse_bits, root, selectors_at};
-use crate::fri::{eval_poly, fold_group, fold_schedule};
+use crate::fri::{eval_poly, fold_schedule};
 use crate::proof::{PROOF_VERSION, Proof};
 use crate::{StarkConfig, TRANSCRIPT_TAG, VerifyError};
 
@@ -117,12 +117,10 @@ pub fn verify<A: VerifierAir>(
                     ),
                 });
             }
-            let c = lde_commit(&mmcs, p.data(), p.width(), log_n, log_blowup, &[LDE_SHIFT])
-                .map_err(|e| VerifyError::Preprocessed {
-                    reason: format!("{e:?}"),
-                })?;
-            ch.observe_digest(&c.root);
-            Some(c.root)
+            let root = lde_root(p.data(), p.width(), log_n, log_blowup, LDE_SHIFT)
+                .map_err(|reason| VerifyError::Preprocessed { reason })?;
+            ch.observe_digest(&root);
+            Some(root)
         }
         None => None,
     };
@@ -259,6 +257,7 @@ pub fn verify<A: VerifierAir>(
         powers.push((*input, *at_next, ps));
     }
 
+    let folders: Vec<kiln::Folder> = schedule.iter().map(|&a| kiln::Folder::new(a)).collect();
     for (qi, query) in fri.queries.iter().enumerate() {
         let index = ch.sample_bits(log_big as u32);
         shape(
@@ -327,7 +326,7 @@ pub fn verify<A: VerifierAir>(
             let y_inv = y
                 .try_inverse()
                 .ok_or(VerifyError::FriFold { query: qi, round })?;
-            value = fold_group(&group, y_inv, beta, log_arity);
+            value = folders[round].fold(&group, y_inv, beta);
             i = q;
             log_size -= log_arity;
             shift = shift.exp_power_of_2(log_arity);

@@ -14,9 +14,9 @@ pub const ZERO_DIGEST: Digest = [BabyBear::ZERO; DIGEST_ELEMS];
 /// What commitments need from a hash over BabyBear: a sponge for messages and a 2-to-1
 /// compression for Merkle nodes.
 ///
-/// kiln's production instance is Poseidon2 (width 16, sponge rate 8, digest 8, compression
-/// by truncated permutation; see `DESIGN.md`). The engine is generic so it can run before
-/// that crate is wired in; there is deliberately no built-in toy implementation.
+/// kiln's production instance is [`Poseidon2Hasher`] (width 16, sponge rate 8, digest 8,
+/// compression by truncated permutation; see `DESIGN.md`). The engine stays generic so a
+/// circuit can swap in its own hash; there is deliberately no toy implementation.
 pub trait CommitmentHasher {
     /// Hashes a message of field elements. A padding-free sponge is fine: every message
     /// the crate hashes starts with a domain tag, and its length is fixed by the tag or by
@@ -25,6 +25,34 @@ pub trait CommitmentHasher {
 
     /// Compresses two digests into one (a Merkle parent).
     fn compress(&self, left: &Digest, right: &Digest) -> Digest;
+}
+
+/// kiln's Poseidon2 over BabyBear (`kiln-hash`): the padding-free sponge for messages and
+/// the truncated permutation for Merkle nodes, the same hash as kiln's STARK commitments.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Poseidon2Hasher {
+    sponge: kiln_hash::PaddingFreeSponge,
+    compression: kiln_hash::TruncatedPermutation,
+}
+
+impl Poseidon2Hasher {
+    pub fn new() -> Self {
+        let perm = kiln_hash::Poseidon2W16::new();
+        Self {
+            sponge: kiln_hash::PaddingFreeSponge::new(perm),
+            compression: kiln_hash::TruncatedPermutation::new(perm),
+        }
+    }
+}
+
+impl CommitmentHasher for Poseidon2Hasher {
+    fn hash(&self, input: &[BabyBear]) -> Digest {
+        self.sponge.hash_slice(input)
+    }
+
+    fn compress(&self, left: &Digest, right: &Digest) -> Digest {
+        self.compression.compress([*left, *right])
+    }
 }
 
 impl<H: CommitmentHasher + ?Sized> CommitmentHasher for &H {

@@ -4,7 +4,7 @@ mod hash;
 mod ledger;
 mod merkle;
 
-pub use hash::{CommitmentHasher, DIGEST_ELEMS, Digest, ZERO_DIGEST};
+pub use hash::{CommitmentHasher, DIGEST_ELEMS, Digest, Poseidon2Hasher, ZERO_DIGEST};
 pub use ledger::{
     DigestExecutor, LedgerError, ProofCommitment, StateExecutor, StateLedger, StateWitness, Step,
     StepLeaf, WitnessError, verify_witness,
