@@ -132,4 +132,24 @@ kernel_api! {
         curve: u32, op: u32, a: *const u64, b: *const u64, out: *mut u64, n: u64,
         stream: *mut c_void,
     ) -> KilnStatus;
+
+    // Poseidon2 and Merkle commitments.
+    fn poseidon2_permute(states: *mut u32, count: u64, width: u32, stream: *mut c_void) -> KilnStatus;
+    fn merkle_commit(
+        matrices: *const KilnMatrix, count: u32, layers: *const *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+    fn merkle_open(
+        matrices: *const KilnMatrix, count: u32, layers: *const *const u32, indices: *const u32,
+        queries: u32, out: *mut u32, stream: *mut c_void,
+    ) -> KilnStatus;
+}
+
+/// `kiln_matrix`: a column-major matrix in device memory (`width` columns of
+/// `2^log_height` words). Arrays of it are host arrays.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KilnMatrix {
+    pub data: *const u32,
+    pub width: u32,
+    pub log_height: u32,
 }

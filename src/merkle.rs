@@ -16,8 +16,13 @@ pub use kiln_hash::{BatchOpening, DIGEST_ELEMS, Digest, Dimensions};
 use kiln_hash::{ColMajor, CommitError, MerkleTreeMmcs, Permutation, Poseidon2W16, Poseidon2W24};
 use rayon::prelude::*;
 
-use crate::backend::{Backend, CpuBackend};
+use crate::backend::kernel::KernelDevice;
+use crate::backend::{Backend, CpuBackend, CudaBackend, EmuBackend};
 use crate::error::{Error, Result};
+use crate::ffi::KilnMatrix;
+
+/// Largest log2 height the Merkle kernels commit to (`KILN_MERKLE_MAX_LOG_HEIGHT`).
+pub const MAX_LOG_HEIGHT: usize = 30;
 
 /// A column-major matrix held by backend `B`.
 pub struct MatrixRef<'a, B: Backend + ?Sized> {
@@ -277,3 +282,212 @@ impl MerkleOps for CpuBackend {
             .collect())
     }
 }
+
+fn to_u32(value: usize, what: &str) -> Result<u32> {
+    u32::try_from(value)
+        .map_err(|_| Error::InvalidArgument(format!("{what} {value} does not fit in 32 bits")))
+}
+
+/// The kernels' descriptors of `matrices`, after the checks the launchers rely on: at
+/// most 2^32 matrices, widths and heights within the kernels' limits. Returns them with
+/// log2 of the tallest height.
+fn kernel_matrices<D: KernelDevice>(
+    dev: &D,
+    matrices: &[MatrixRef<'_, D>],
+) -> Result<(Vec<KilnMatrix>, usize)> {
+    to_u32(matrices.len(), "matrix count")?;
+    let log_max = matrices
+        .iter()
+        .map(|m| m.height.trailing_zeros() as usize)
+        .max()
+        .unwrap_or(0);
+    if log_max > MAX_LOG_HEIGHT {
+        return Err(Error::InvalidArgument(format!(
+            "matrix height 2^{log_max} exceeds the kernels' limit of 2^{MAX_LOG_HEIGHT} rows"
+        )));
+    }
+    let mut width_of_height = [0u64; MAX_LOG_HEIGHT + 1];
+    let descs = matrices
+        .iter()
+        .map(|m| {
+            let log_height = m.height.trailing_zeros();
+            width_of_height[log_height as usize] += m.width as u64;
+            Ok(KilnMatrix {
+                data: dev.raw(m.data).cast::<u32>(),
+                width: to_u32(m.width, "matrix width")?,
+                log_height,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(w) = width_of_height.iter().find(|&&w| w > u32::MAX as u64) {
+        return Err(Error::InvalidArgument(format!(
+            "matrices of one height have {w} columns in all, more than 2^32 - 1"
+        )));
+    }
+    Ok((descs, log_max))
+}
+
+fn kernel_poseidon2_permute<D: KernelDevice>(
+    dev: &D,
+    states: &mut D::Buffer<BabyBear>,
+    width: usize,
+) -> Result<()> {
+    let len = dev.buffer_len(states);
+    check_permute(len, width)?;
+    if len == 0 {
+        return Ok(());
+    }
+    let table = dev.table()?;
+    dev.launch(|| {
+        let ptr = dev.raw_mut(states).cast::<u32>();
+        // SAFETY: `ptr` addresses len = count·width elements of a live buffer; the
+        // launcher enqueues on our stream.
+        let status = unsafe {
+            (table.poseidon2_permute)(ptr, (len / width) as u64, width as u32, dev.stream_ptr())
+        };
+        status.into_result("poseidon2_permute")
+    })
+}
+
+fn kernel_merkle_commit<D: KernelDevice>(
+    dev: &D,
+    matrices: &[MatrixRef<'_, D>],
+) -> Result<BackendTree<D>> {
+    let dims = check_commit(dev, matrices)?;
+    let (descs, log_max) = kernel_matrices(dev, matrices)?;
+    // Every layer (2^(K+1) − 1 digests) and the launcher's descriptor scratch.
+    let digests = (2u64 << log_max) - 1;
+    let scratch = (descs.len() * size_of::<KilnMatrix>()) as u64 + 16;
+    dev.ensure_free(
+        "merkle_commit",
+        digests * (DIGEST_ELEMS * 4) as u64 + scratch,
+    )?;
+    // Every word of every layer is written by the kernels.
+    let mut layers = (0..=log_max)
+        .map(|l| dev.alloc_uninit::<BabyBear>(DIGEST_ELEMS << (log_max - l)))
+        .collect::<Result<Vec<_>>>()?;
+    let table = dev.table()?;
+    dev.launch(|| {
+        let ptrs: Vec<*mut u32> = layers
+            .iter_mut()
+            .map(|l| dev.raw_mut(l).cast::<u32>())
+            .collect();
+        // SAFETY: `descs` describe live buffers of width·height elements each (checked by
+        // check_commit); `ptrs` are the K+1 layer buffers of 8·2^(K−l) words; both host
+        // arrays outlive the call, which copies what the kernels need.
+        let status = unsafe {
+            (table.merkle_commit)(
+                descs.as_ptr(),
+                descs.len() as u32,
+                ptrs.as_ptr(),
+                dev.stream_ptr(),
+            )
+        };
+        status.into_result("merkle_commit")
+    })?;
+    let words = dev.download(&layers[log_max])?;
+    let root: Digest = words.try_into().expect("the root layer holds 8 words");
+    Ok(BackendTree { layers, dims, root })
+}
+
+fn kernel_merkle_open<D: KernelDevice>(
+    dev: &D,
+    tree: &BackendTree<D>,
+    matrices: &[MatrixRef<'_, D>],
+    indices: &[usize],
+) -> Result<Vec<BatchOpening>> {
+    check_open(dev, tree, matrices, indices)?;
+    if indices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (descs, log_max) = kernel_matrices(dev, matrices)?;
+    let queries = to_u32(indices.len(), "query count")?;
+    // In range of a tree of at most 2^30 leaves (check_open).
+    let idx: Vec<u32> = indices.iter().map(|&i| i as u32).collect();
+    let row_words: usize = matrices.iter().map(|m| m.width).sum();
+    let record = row_words + DIGEST_ELEMS * log_max;
+    to_u32(record, "opening record length")?;
+    let out_len = record * indices.len();
+    let scratch = (descs.len() * size_of::<KilnMatrix>() + (descs.len() + 1 + indices.len()) * 4)
+        as u64
+        + (log_max * 8) as u64
+        + 64;
+    dev.ensure_free("merkle_open", out_len as u64 * 4 + scratch)?;
+    let mut out = dev.alloc_uninit::<BabyBear>(out_len)?;
+    let table = dev.table()?;
+    dev.launch(|| {
+        let ptrs: Vec<*const u32> = tree.layers[..log_max]
+            .iter()
+            .map(|l| dev.raw(l).cast::<u32>())
+            .collect();
+        let dst = dev.raw_mut(&mut out).cast::<u32>();
+        // SAFETY: `descs` describe the committed matrices (shapes checked against the
+        // tree), `ptrs` the tree's K layers below the root, `idx` in-range indices, `dst`
+        // queries·record words; the host arrays outlive the call.
+        let status = unsafe {
+            (table.merkle_open)(
+                descs.as_ptr(),
+                descs.len() as u32,
+                ptrs.as_ptr(),
+                idx.as_ptr(),
+                queries,
+                dst,
+                dev.stream_ptr(),
+            )
+        };
+        status.into_result("merkle_open")
+    })?;
+    let words = dev.download(&out)?;
+    Ok(words
+        .chunks_exact(record)
+        .map(|rec| {
+            let mut at = 0;
+            let opened_rows = matrices
+                .iter()
+                .map(|m| {
+                    let row = rec[at..at + m.width].to_vec();
+                    at += m.width;
+                    row
+                })
+                .collect();
+            let siblings = rec[at..]
+                .chunks_exact(DIGEST_ELEMS)
+                .map(|d| d.try_into().expect("8 words"))
+                .collect();
+            BatchOpening {
+                opened_rows,
+                siblings,
+            }
+        })
+        .collect())
+}
+
+macro_rules! kernel_merkle_ops {
+    ($backend:ty) => {
+        impl MerkleOps for $backend {
+            fn poseidon2_permute(
+                &self,
+                states: &mut Self::Buffer<BabyBear>,
+                width: usize,
+            ) -> Result<()> {
+                kernel_poseidon2_permute(self, states, width)
+            }
+
+            fn merkle_commit(&self, matrices: &[MatrixRef<'_, Self>]) -> Result<BackendTree<Self>> {
+                kernel_merkle_commit(self, matrices)
+            }
+
+            fn merkle_open(
+                &self,
+                tree: &BackendTree<Self>,
+                matrices: &[MatrixRef<'_, Self>],
+                indices: &[usize],
+            ) -> Result<Vec<BatchOpening>> {
+                kernel_merkle_open(self, tree, matrices, indices)
+            }
+        }
+    };
+}
+
+kernel_merkle_ops!(CudaBackend);
+kernel_merkle_ops!(EmuBackend);

@@ -107,6 +107,10 @@ KILN_POSEIDON2_STORAGE uint32_t W16_INTERNAL_DIAG[16] = {
     0x00000020u, 0x77000001u, 0x68000001u, 0x77ffffe1u,
 };
 
+// V[i] = W16_DIAG_NUMERATOR[i] / 2^W16_DIAG_LOG_DENOMINATOR[i].
+constexpr int W16_DIAG_NUMERATOR[16] = {-2, 1, 2, 1, 3, 4, -1, -3, -4, 1, 1, 1, 1, -1, -1, -1};
+constexpr int W16_DIAG_LOG_DENOMINATOR[16] = {0, 0, 0, 1, 0, 0, 1, 0, 0, 8, 2, 3, 27, 8, 4, 27};
+
 // ---- width 24: 21 partial rounds ----
 constexpr int W24_WIDTH = 24;
 constexpr int W24_PARTIAL_ROUNDS = 21;
@@ -179,6 +183,10 @@ KILN_POSEIDON2_STORAGE uint32_t W24_INTERNAL_DIAG[24] = {
     0x10000000u, 0x02000000u, 0x00800000u, 0x00000020u, 0x77000001u, 0x38000001u,
     0x58000001u, 0x68000001u, 0x70000001u, 0x74000001u, 0x76000001u, 0x77ffffe1u,
 };
+
+// V[i] = W24_DIAG_NUMERATOR[i] / 2^W24_DIAG_LOG_DENOMINATOR[i].
+constexpr int W24_DIAG_NUMERATOR[24] = {-2, 1, 2, 1, 3, 4, -1, -3, -4, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1};
+constexpr int W24_DIAG_LOG_DENOMINATOR[24] = {0, 0, 0, 1, 0, 0, 1, 0, 0, 8, 2, 3, 4, 7, 9, 27, 8, 2, 3, 4, 5, 6, 7, 27};
 
 }  // namespace poseidon2
 }  // namespace kiln

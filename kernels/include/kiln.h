@@ -168,6 +168,49 @@ kiln_status kiln_ff_test(uint32_t field, uint32_t op, const uint64_t* d_a, const
 kiln_status kiln_ec_test(uint32_t curve, uint32_t op, const uint64_t* d_a, const uint64_t* d_b, uint64_t* d_out,
                          uint64_t n, void* stream);
 
+/* ---- Poseidon2 and Merkle commitments over BabyBear (kernels/hash, kernels/merkle) ----
+ * Poseidon2: Plonky3 0.8's default BabyBear instances, width 16 (13 partial rounds) and
+ * width 24 (21), S-box x^7, 8 full rounds. Sponge: width 16, rate 8, overwrite mode, no
+ * padding, digest = the first 8 words (the empty input hashes to zero). Compression:
+ * C(l, r) = the first 8 words of Poseidon2-16(l ‖ r). All bit for bit kiln-hash's.
+ *
+ * A matrix is a kiln_matrix: `width` columns of 2^log_height words, column after column,
+ * at device address `data` (element (r, c) at data[c·2^log_height + r]), the layout the
+ * NTT and LDE produce. Arrays of kiln_matrix are host arrays: the launchers copy what the
+ * kernels need into stream-ordered device scratch, a copy from pageable memory, so the
+ * calling thread waits for the stream's earlier work before these functions return.
+ *
+ * Digest layers of a tree whose tallest matrices have 2^K rows (K ≤ 30): K+1 device
+ * buffers, layer l holding 2^(K−l) digests of 8 words (digest j at words 8j..8j+8), passed
+ * as a host array of K+1 device pointers. Layer 0 holds the row digests of the tallest
+ * matrices; layer l node j is C(layer_{l−1}[2j], layer_{l−1}[2j+1]), then
+ * C(that, H(row j of the matrices of height 2^(K−l)), those matrices in commit order)
+ * where such matrices exist; layer K is the root. */
+typedef struct kiln_matrix {
+    const uint32_t* data;
+    uint32_t width;
+    uint32_t log_height;
+} kiln_matrix;
+
+#define KILN_MERKLE_MAX_LOG_HEIGHT 30
+
+/* Poseidon2 of `count` states of `width` (16 or 24) words each, stored one after another,
+ * in place. */
+kiln_status kiln_poseidon2_permute(uint32_t* d_states, uint64_t count, uint32_t width, void* stream);
+
+/* The tree of `count` ≥ 1 matrices in commit order (heights powers of two, in any order):
+ * every digest layer into d_layers[0..=K] (see above). Leaf hashing and the lowest layers
+ * run fused in one kernel. */
+kiln_status kiln_merkle_commit(const kiln_matrix* matrices, uint32_t count, uint32_t* const* d_layers, void* stream);
+
+/* Openings of the host array `indices` (each below 2^K) of the tree that
+ * kiln_merkle_commit built from the same matrices (d_layers: its K layers below the root):
+ * per query a record of (Σ widths + 8K) words into d_out, records one after another: the
+ * query's row of each matrix in commit order (row index >> (K − log_height)), then the K
+ * sibling digests, layer 0 first (layer l's node (index >> l) ^ 1). */
+kiln_status kiln_merkle_open(const kiln_matrix* matrices, uint32_t count, const uint32_t* const* d_layers,
+                             const uint32_t* indices, uint32_t queries, uint32_t* d_out, void* stream);
+
 #ifdef __cplusplus
 }
 #endif

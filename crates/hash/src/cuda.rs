@@ -69,6 +69,30 @@ fn width_section<const W: usize, const R: usize>(out: &mut String, c: &Poseidon2
     .unwrap();
     words(out, "    ", &c.internal_diag_values());
     out.push_str("};\n\n");
+    // The same entries in structured form, as compile-time constants: kernels multiply by
+    // them with additions and shifts.
+    let ints = |f: &dyn Fn(&DiagEntry) -> i64| -> String {
+        let v: Vec<String> = c.internal_diag.iter().map(|d| f(d).to_string()).collect();
+        v.join(", ")
+    };
+    writeln!(
+        out,
+        "// V[i] = {p}DIAG_NUMERATOR[i] / 2^{p}DIAG_LOG_DENOMINATOR[i]."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "constexpr int {p}DIAG_NUMERATOR[{W}] = {{{}}};",
+        ints(&|d| d.numerator as i64)
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "constexpr int {p}DIAG_LOG_DENOMINATOR[{W}] = {{{}}};",
+        ints(&|d| d.log_denominator as i64)
+    )
+    .unwrap();
+    out.push('\n');
 }
 
 /// The text of `kernels/hash/poseidon2_constants.cuh`.

@@ -1,9 +1,11 @@
 //! `kiln bench`: median times of kernel operations on each backend, as a table or as JSON
 //! lines. GPU figures come twice: device time of the operation alone (CUDA events), and
 //! wall time including the upload of the input and the download of the output.
-//! `msm` and `scalar-ntt` (pairing curves) live in [`curve`].
+//! `msm` and `scalar-ntt` (pairing curves) live in [`curve`], `poseidon2` and `merkle` in
+//! [`merkle`].
 
 mod curve;
+mod merkle;
 
 use kiln::field::{BabyBear, TwoAdicField};
 use kiln::{CpuBackend, CudaBackend, NttOps, Order};
@@ -31,6 +33,11 @@ enum Op {
     Msm(curve::CurveArgs),
     /// Forward NTT over the scalar field of BN254 or BLS12-381, natural order.
     ScalarNtt(curve::CurveArgs),
+    /// Batched Poseidon2 permutations (width 16 or 24), in place.
+    Poseidon2(merkle::Poseidon2Args),
+    /// Merkle commitment of column-major matrices (digest layers kept on the backend),
+    /// and openings.
+    Merkle(merkle::MerkleArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -355,6 +362,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         Op::Prove(p) => return bench_prove(p),
         Op::Msm(c) => return curve::run_msm(c),
         Op::ScalarNtt(c) => return curve::run_scalar_ntt(c),
+        Op::Poseidon2(a) => return merkle::run_poseidon2(a),
+        Op::Merkle(a) => return merkle::run_merkle(a),
     };
     if common.samples == 0 {
         return Err("--samples must be at least 1".into());
