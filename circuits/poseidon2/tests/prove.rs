@@ -58,3 +58,21 @@ fn bad_traces_are_refused_or_rejected() {
         );
     }
 }
+
+#[test]
+fn kernel_path_proof_equals_cpu_proof() {
+    // The device path (constraint program interpreted by the quotient kernel, Merkle and
+    // FRI kernels) through the kernel emulator: the same bytes as the CPU's packed path.
+    let air = Poseidon2Air::<1>::new();
+    let trace = generate_trace::<1>(&random_inputs(4, 6));
+    let cpu = prove(&StarkConfig::TEST, &air, &trace, &[]).unwrap();
+    let emu = kiln_stark::prove_with(
+        &kiln::EmuBackend::new(),
+        &StarkConfig::TEST,
+        &air,
+        &trace,
+        &[],
+    )
+    .unwrap();
+    assert!(emu.to_bytes() == cpu.to_bytes());
+}

@@ -3,7 +3,7 @@
 //! with preprocessed columns, public values and a degree-3 constraint, and several FRI
 //! configurations.
 
-use kiln::CpuBackend;
+use kiln::{CpuBackend, CudaBackend, EmuBackend};
 mod fixed_air;
 
 use fixed_air::FixedColumnsAir;
@@ -75,4 +75,37 @@ fn proofs_are_deterministic() {
     let air = FixedColumnsAir { log_n: 5 };
     let (trace, pis) = air.trace();
     check_same_proofs(&cpu, &air, &trace, &pis);
+}
+
+#[test]
+fn emulated_proofs_equal_cpu_proofs() {
+    let emu = EmuBackend::new();
+    for log_n in [2u32, 5] {
+        let (trace, pis) = fibonacci(log_n);
+        check_same_proofs(&emu, &FibonacciAir, &trace, &pis);
+        let air = FixedColumnsAir { log_n };
+        let (trace, pis) = air.trace();
+        check_same_proofs(&emu, &air, &trace, &pis);
+    }
+}
+
+#[test]
+fn cuda_proofs_equal_cpu_proofs() {
+    let gpu = match CudaBackend::new(0) {
+        Ok(gpu) => gpu,
+        Err(e) if std::env::var("KILN_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
+            panic!("KILN_REQUIRE_GPU=1 but the CUDA backend is unavailable: {e}")
+        }
+        Err(e) => {
+            eprintln!("cuda_proofs_equal_cpu_proofs: skipping: {e}");
+            return;
+        }
+    };
+    for log_n in [2u32, 8, 14] {
+        let (trace, pis) = fibonacci(log_n);
+        check_same_proofs(&gpu, &FibonacciAir, &trace, &pis);
+        let air = FixedColumnsAir { log_n };
+        let (trace, pis) = air.trace();
+        check_same_proofs(&gpu, &air, &trace, &pis);
+    }
 }

@@ -6,7 +6,7 @@ mod open;
 mod quotient;
 
 use kiln::merkle::{BackendTree, MatrixRef, MerkleOps};
-use kiln::{Backend, CpuBackend, NttOps, Order, QuotientSpec, StarkOps};
+use kiln::{Backend, CpuBackend, CudaBackend, EmuBackend, NttOps, Order, QuotientSpec, StarkOps};
 use kiln_air::{
     Air, ConstraintProgram, DebugBuilder, SymbolicAirBuilder, check_constraints,
     max_constraint_degree,
@@ -93,7 +93,9 @@ impl ProverBackend for CpuBackend {
     }
 }
 
-// EmuBackend and CudaBackend join once their MerkleOps land (GPU Merkle kernels).
+impl ProverBackend for EmuBackend {}
+
+impl ProverBackend for CudaBackend {}
 
 /// A committed LDE: its columns over g·⟨ω_N⟩ in bit-reversed order, and its tree.
 struct Committed<B: ProverBackend> {
