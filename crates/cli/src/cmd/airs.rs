@@ -1,9 +1,10 @@
 //! The example AIRs the command line can prove.
 
+use kiln::{CpuBackend, CudaBackend};
 use kiln_fibonacci::{FibonacciAir, fibonacci_result, generate_trace};
 use kiln_field::{BabyBear, ColMajorMatrix, P};
 use kiln_poseidon2_air::{Poseidon2Air, generate_trace as generate_poseidon2};
-use kiln_stark::{Proof, ProveError, StarkConfig, VerifyError, prove, verify};
+use kiln_stark::{Proof, ProveError, ProverBackend, StarkConfig, VerifyError, prove_with, verify};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,16 @@ pub enum AirName {
 /// several per row to keep the trace wide).
 pub const POSEIDON2_PERMS_PER_ROW: usize = 8;
 type Poseidon2Example = Poseidon2Air<POSEIDON2_PERMS_PER_ROW>;
+
+/// Where the prover runs. Both give the same proof bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProverChoice {
+    /// rayon on this machine's cores.
+    Cpu,
+    /// The CUDA kernels on GPU 0 (an error naming the reason where there is none).
+    Cuda,
+}
 
 /// An example instance: which AIR and how large.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -80,13 +91,29 @@ impl ExampleAir {
 
     pub fn prove(
         &self,
+        backend: ProverChoice,
+        config: &StarkConfig,
+        trace: &ColMajorMatrix,
+        pis: &[BabyBear],
+    ) -> Result<Proof, ProveError> {
+        match backend {
+            ProverChoice::Cpu => self.prove_on(&CpuBackend::new(), config, trace, pis),
+            ProverChoice::Cuda => self.prove_on(&CudaBackend::new(0)?, config, trace, pis),
+        }
+    }
+
+    fn prove_on<B: ProverBackend>(
+        &self,
+        backend: &B,
         config: &StarkConfig,
         trace: &ColMajorMatrix,
         pis: &[BabyBear],
     ) -> Result<Proof, ProveError> {
         match self.name {
-            AirName::Fibonacci => prove(config, &FibonacciAir, trace, pis),
-            AirName::Poseidon2 => prove(config, &Poseidon2Example::default(), trace, pis),
+            AirName::Fibonacci => prove_with(backend, config, &FibonacciAir, trace, pis),
+            AirName::Poseidon2 => {
+                prove_with(backend, config, &Poseidon2Example::default(), trace, pis)
+            }
         }
     }
 

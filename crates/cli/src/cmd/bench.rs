@@ -51,6 +51,9 @@ struct ProveBenchArgs {
     preset: String,
     #[arg(long, default_value_t = 3)]
     samples: usize,
+    /// Where the prover runs.
+    #[arg(long, value_enum, default_value = "cpu")]
+    backend: super::airs::ProverChoice,
     #[arg(long)]
     json: bool,
 }
@@ -58,6 +61,7 @@ struct ProveBenchArgs {
 #[derive(Debug, Serialize)]
 struct ProveRecord {
     op: &'static str,
+    backend: super::airs::ProverChoice,
     air: String,
     preset: String,
     log_n: u32,
@@ -91,7 +95,7 @@ fn bench_prove(a: ProveBenchArgs) -> Result<(), CliError> {
         let mut size = 0;
         for _ in 0..a.samples {
             let t = std::time::Instant::now();
-            let proof = ex.prove(&config, &trace, &pis)?;
+            let proof = ex.prove(a.backend, &config, &trace, &pis)?;
             pt.push(t.elapsed().as_secs_f64() * 1e3);
             let t = std::time::Instant::now();
             ex.verify(&config, &proof, &pis)?;
@@ -100,6 +104,7 @@ fn bench_prove(a: ProveBenchArgs) -> Result<(), CliError> {
         }
         let sec = config.security();
         let r = ProveRecord {
+            backend: a.backend,
             op: "prove",
             air: ex.describe(),
             preset: a.preset.clone(),

@@ -41,6 +41,9 @@ pub struct ProveArgs {
     /// Seed of the example's inputs.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Where the prover runs (the proof is the same either way).
+    #[arg(long, value_enum, default_value = "cpu")]
+    backend: super::airs::ProverChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,7 +77,7 @@ pub fn prove(args: ProveArgs) -> Result<(), CliError> {
     let start = Instant::now();
     let (trace, public_values) = example.generate(args.seed)?;
     let generated = start.elapsed();
-    let proof = example.prove(&config, &trace, &public_values)?;
+    let proof = example.prove(args.backend, &config, &trace, &public_values)?;
     let proved = start.elapsed() - generated;
     let file = ProofFile {
         magic: MAGIC.into(),
