@@ -12,6 +12,10 @@
 //!   packed permutation (`[Packing; W]`, rayon over chunks, states gathered into lanes and
 //!   scattered back); `kiln-cpu`, `kiln-cuda-kernel`, `kiln-cuda-with-transfers` as above.
 //!
+//! Build with `RUSTFLAGS="-C target-cpu=native"` for a fair CPU comparison: without it
+//! Plonky3 is scalar on x86_64 (its packing is chosen at compile time) while kiln picks
+//! AVX2/AVX-512 at run time (see crates/hash/README.md).
+//!
 //! Sizes: commit log_h ∈ {16, 18, 20} × w ∈ {8, 64}, permutations 2^16 and 2^20;
 //! `KILN_BENCH_LARGE=1` adds log_h 22 and 2^22 states.
 //! Run: `cargo bench --bench merkle` (GPU figures only: `cargo bench --bench merkle cuda`).
