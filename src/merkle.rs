@@ -203,8 +203,8 @@ fn commit_error(e: CommitError) -> Error {
     Error::InvalidArgument(format!("commitment: {e}"))
 }
 
-fn flatten(digests: Vec<Digest>) -> Vec<BabyBear> {
-    digests.into_iter().flatten().collect()
+fn flatten(digests: &[Digest]) -> Vec<BabyBear> {
+    digests.as_flattened().to_vec()
 }
 
 impl MerkleOps for CpuBackend {
@@ -225,25 +225,13 @@ impl MerkleOps for CpuBackend {
 
     fn merkle_commit(&self, matrices: &[MatrixRef<'_, Self>]) -> Result<BackendTree<Self>> {
         let dims = check_commit(self, matrices)?;
-        let mmcs = MerkleTreeMmcs::new();
         let views: Vec<ColMajor<'_>> = matrices
             .iter()
             .map(|m| ColMajor::new(m.data, m.width, m.height).expect("checked shape"))
             .collect();
-        let mut heights: Vec<usize> = dims.iter().map(|d| d.height).collect();
-        heights.sort_unstable_by(|a, b| b.cmp(a));
-        heights.dedup();
-        let mut row_digests = heights.iter().map(|&h| {
-            let group: Vec<ColMajor<'_>> =
-                views.iter().filter(|m| m.height() == h).copied().collect();
-            mmcs.hash_leaves(&group)
-        });
-        let leaves = row_digests.next().expect("at least one height");
-        let injected: Vec<Vec<Digest>> = row_digests.collect();
-        let layers = mmcs.build_layers(leaves, injected).map_err(commit_error)?;
-        let root = layers[layers.len() - 1][0];
+        let (root, tree) = MerkleTreeMmcs::new().commit(views).map_err(commit_error)?;
         Ok(BackendTree {
-            layers: layers.into_iter().map(flatten).collect(),
+            layers: tree.digest_layers().iter().map(|l| flatten(l)).collect(),
             dims,
             root,
         })

@@ -282,42 +282,15 @@ fn kernel_coset_lde_batch<D: KernelDevice>(
     shift: BabyBear,
     output: Order,
 ) -> Result<D::Buffer<BabyBear>> {
-    check_lde(log_n, log_blowup)?;
-    check_shift(shift)?;
-    let batch = batch_of(dev.buffer_len(evals), log_n, MAX_LOG_N, "LDE column length")?;
-    let out_len = batch << (log_n + log_blowup);
-    // The launcher's scratch: the coefficients and n coset factors.
-    let scratch_bytes = ((batch + 1) << log_n) as u64 * 4;
-    dev.ensure_free("coset_lde_batch", out_len as u64 * 4 + scratch_bytes)?;
-    // Every output word is written by the launcher.
-    let mut out = dev.alloc_uninit::<BabyBear>(out_len)?;
-    if batch == 0 {
-        return Ok(out);
-    }
-    let batch = to_u32(batch, "batch")?;
-    let table = dev.table()?;
-    dev.launch(|| {
-        let tw = dev.ntt_twiddles()?;
-        let src = dev.raw(evals).cast::<u32>();
-        let dst = dev.raw_mut(&mut out).cast::<u32>();
-        // SAFETY: `src` holds batch·n elements, `dst` batch·n·2^log_blowup, both live
-        // for the call; the launcher enqueues on our stream.
-        let status = unsafe {
-            (table.coset_lde_batch)(
-                src,
-                dst,
-                log_n,
-                batch,
-                log_blowup,
-                shift.to_monty(),
-                (output == Order::BitReversed) as u32,
-                tw,
-                dev.stream_ptr(),
-            )
-        };
-        status.into_result("coset_lde_batch")
-    })?;
-    Ok(out)
+    kernel_lde_groups(
+        dev,
+        "coset_lde_batch",
+        evals,
+        log_n,
+        log_blowup,
+        &[shift],
+        output,
+    )
 }
 
 fn kernel_coset_lde_batch_shifts<D: KernelDevice>(
@@ -328,19 +301,39 @@ fn kernel_coset_lde_batch_shifts<D: KernelDevice>(
     shifts: &[BabyBear],
     output: Order,
 ) -> Result<D::Buffer<BabyBear>> {
+    kernel_lde_groups(
+        dev,
+        "coset_lde_batch_shifts",
+        evals,
+        log_n,
+        log_blowup,
+        shifts,
+        output,
+    )
+}
+
+/// The coset LDE of equal groups of columns, group g with `shifts[g]`: one launch per group.
+fn kernel_lde_groups<D: KernelDevice>(
+    dev: &D,
+    op: &'static str,
+    evals: &D::Buffer<BabyBear>,
+    log_n: u32,
+    log_blowup: u32,
+    shifts: &[BabyBear],
+    output: Order,
+) -> Result<D::Buffer<BabyBear>> {
     check_lde(log_n, log_blowup)?;
-    let batch = batch_of(dev.buffer_len(evals), log_n, MAX_LOG_N, "LDE column length")?;
-    let per_group = group_size(batch, shifts)?;
     for &s in shifts {
         check_shift(s)?;
     }
+    let batch = batch_of(dev.buffer_len(evals), log_n, MAX_LOG_N, "LDE column length")?;
+    let per_group = group_size(batch, shifts)?;
     let n = 1usize << log_n;
     let big = n << log_blowup;
+    // The launcher's scratch: the coefficients and n coset factors, per launch.
     let scratch_bytes = ((per_group + 1) << log_n) as u64 * 4;
-    dev.ensure_free(
-        "coset_lde_batch_shifts",
-        (batch * big) as u64 * 4 + scratch_bytes,
-    )?;
+    dev.ensure_free(op, (batch * big) as u64 * 4 + scratch_bytes)?;
+    // Every output word is written by the launcher.
     let mut out = dev.alloc_uninit::<BabyBear>(batch * big)?;
     if batch == 0 {
         return Ok(out);
@@ -367,7 +360,7 @@ fn kernel_coset_lde_batch_shifts<D: KernelDevice>(
                     dev.stream_ptr(),
                 )
             };
-            status.into_result("coset_lde_batch_shifts")?;
+            status.into_result(op)?;
         }
         Ok(())
     })?;

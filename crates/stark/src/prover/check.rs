@@ -12,17 +12,8 @@ use kiln_air::{Window, symbolic_constraints};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajor, Field, PACKED_WIDTH as W, PackedBabyBear};
 use rayon::prelude::*;
 
+use super::quotient::load;
 use super::{ProverAir, ProverFolder};
-
-/// Loads lanes `start..start + W` (rows mod `n`) of `col`.
-#[inline]
-fn load(col: &[BabyBear], start: usize, n: usize) -> PackedBabyBear {
-    if start + W <= n {
-        PackedBabyBear::from_slice(&col[start..])
-    } else {
-        PackedBabyBear(core::array::from_fn(|l| col[(start + l) % n]))
-    }
-}
 
 /// Rows per rayon task.
 const TASK: usize = 1 << 10;

@@ -160,28 +160,7 @@ pub fn prove_with<B: ProverBackend, A: ProverAir>(
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
 ) -> Result<Proof, ProveError> {
-    debug_span!("check constraints").in_scope(|| {
-        // The packed fold first (fast); the exact checker names the failure.
-        let shape_ok = trace.width() == air.width()
-            && trace.height() >= 2
-            && trace.height().is_power_of_two()
-            && public_values.len() == air.num_public_values();
-        let pre = air.preprocessed_trace();
-        let pre_ok = pre.as_ref().is_none_or(|p| p.height() == trace.height());
-        if shape_ok
-            && pre_ok
-            && check::fold_is_zero(
-                air,
-                trace.view(),
-                pre.as_ref().map(|p| p.view()),
-                public_values,
-            )
-        {
-            return Ok(());
-        }
-        check_constraints(air, trace.view(), public_values)
-    })?;
-    prove_unchecked_with(backend, config, air, trace, public_values)
+    prove_inner(backend, config, air, trace, public_values, true)
 }
 
 /// [`prove`] without checking the trace first: what a cheating prover runs. For soundness
@@ -204,6 +183,18 @@ pub fn prove_unchecked_with<B: ProverBackend, A: ProverAir>(
     air: &A,
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
+) -> Result<Proof, ProveError> {
+    prove_inner(backend, config, air, trace, public_values, false)
+}
+
+/// The prover; `check`: check the trace against the AIR once its shape is known to fit.
+fn prove_inner<B: ProverBackend, A: ProverAir>(
+    backend: &B,
+    config: &StarkConfig,
+    air: &A,
+    trace: &ColMajorMatrix,
+    public_values: &[BabyBear],
+    check: bool,
 ) -> Result<Proof, ProveError> {
     config.validate()?;
     let _span = info_span!(
@@ -233,6 +224,26 @@ pub fn prove_unchecked_with<B: ProverBackend, A: ProverAir>(
         }
         .into());
     }
+    let preprocessed = air.preprocessed_trace();
+    if let Some(p) = &preprocessed
+        && p.height() != trace.height()
+    {
+        return Err(kiln_air::TraceError::PreprocessedHeight {
+            expected: trace.height(),
+            got: p.height(),
+        }
+        .into());
+    }
+    if check {
+        debug_span!("check constraints").in_scope(|| {
+            // The packed fold first (fast); the exact checker names the failure.
+            let pre = preprocessed.as_ref().map(|p| p.view());
+            if check::fold_is_zero(air, trace.view(), pre, public_values) {
+                return Ok(());
+            }
+            check_constraints(air, trace.view(), public_values)
+        })?;
+    }
 
     let log_n = trace.height().trailing_zeros() as usize;
     let log_blowup = usize::from(config.log_blowup);
@@ -250,13 +261,7 @@ pub fn prove_unchecked_with<B: ProverBackend, A: ProverAir>(
     }
     let n = 1usize << log_n;
     let big = n << log_blowup;
-    let preprocessed = air.preprocessed_trace();
     let pre_width = preprocessed.as_ref().map_or(0, ColMajorMatrix::width);
-    if let Some(p) = &preprocessed
-        && p.height() != n
-    {
-        return Err(kiln_air::TraceError::Height { height: p.height() }.into());
-    }
 
     let mut ch = Challenger::new(TRANSCRIPT_TAG);
     crate::observe_instance(

@@ -30,7 +30,7 @@ fn quotient_domain_columns(
 
 /// Loads lanes `start..start+W` (indices mod `m`) of `col`.
 #[inline]
-fn load(col: &[BabyBear], start: usize, m: usize) -> PackedBabyBear {
+pub(super) fn load(col: &[BabyBear], start: usize, m: usize) -> PackedBabyBear {
     if start + W <= m {
         PackedBabyBear::from_slice(&col[start..])
     } else {
