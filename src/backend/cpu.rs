@@ -17,7 +17,10 @@ impl CpuBackend {
 /// (faulting in a fresh 32 MiB output took 30 ms with 4 KiB pages and 16 ms with 2 MiB
 /// pages on the 2-core development VM, 2026-11-22).
 pub(crate) fn zeroed_vec<T: Element>(len: usize) -> Vec<T> {
-    let v = vec![T::zeroed(); len];
+    // A zeroed allocation (calloc): a large one is fresh mmap'd pages, zero without a
+    // write, so nothing touches them before the madvise below. (`vec![T::zeroed(); len]`
+    // writes every element, one thread, before the advice can apply.)
+    let v: Vec<T> = bytemuck::allocation::zeroed_vec(len);
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;

@@ -23,6 +23,6 @@ pub use builder::{Air, AirBuilder, BaseAir, FilteredAirBuilder, Window};
 pub use check::{ConstraintFailure, DebugBuilder, TraceError, check_constraints};
 pub use program::{ConstraintProgram, opcode};
 pub use symbolic::{
-    Entry, SymbolicAirBuilder, SymbolicExpression, SymbolicVariable, constraint_count,
-    max_constraint_degree, quotient_degree, symbolic_constraints,
+    Entry, SymbolicAirBuilder, SymbolicConstraints, SymbolicExpression, SymbolicVariable,
+    constraint_count, max_constraint_degree, quotient_degree, symbolic_constraints,
 };

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use kiln_field::BabyBear;
 
-use crate::{Air, Entry, SymbolicAirBuilder, SymbolicExpression, symbolic_constraints};
+use crate::{Air, Entry, SymbolicAirBuilder, SymbolicConstraints, SymbolicExpression};
 
 /// Instruction opcodes (the `kernels/stark` interpreter uses the same numbers).
 pub mod opcode {
@@ -151,7 +151,12 @@ fn operands(ins: &[u32; 4]) -> &'static [usize] {
 impl ConstraintProgram {
     /// Compiles the constraints of `air`.
     pub fn compile<A: Air<SymbolicAirBuilder>>(air: &A) -> Self {
-        let constraints = symbolic_constraints(air);
+        Self::from_symbolic(&SymbolicConstraints::of(air))
+    }
+
+    /// Compiles constraints already evaluated symbolically.
+    pub fn from_symbolic(symbolic: &SymbolicConstraints) -> Self {
+        let constraints = &symbolic.constraints;
         let mut c = Compiler {
             ssa: Vec::new(),
             by_ptr: HashMap::new(),
@@ -198,14 +203,13 @@ impl ConstraintProgram {
             }
             code.push(out);
         }
-        let pre = air.preprocessed_trace().map_or(0, |t| t.width());
         Self {
             code,
             registers,
             constraints: constraints.len() as u32,
-            main_width: air.width() as u32,
-            preprocessed_width: pre as u32,
-            public_values: air.num_public_values() as u32,
+            main_width: symbolic.main_width as u32,
+            preprocessed_width: symbolic.preprocessed_width as u32,
+            public_values: symbolic.public_values as u32,
         }
     }
 

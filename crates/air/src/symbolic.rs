@@ -343,33 +343,75 @@ impl AirBuilder for SymbolicAirBuilder {
 
 /// The AIR's constraints, in `eval` order.
 pub fn symbolic_constraints<A: Air<SymbolicAirBuilder>>(air: &A) -> Vec<SymbolicExpression> {
-    let pre = air.preprocessed_trace().map_or(0, |t| t.width());
-    let mut b = SymbolicAirBuilder::new(air.width(), pre, air.num_public_values());
-    air.eval(&mut b);
-    b.constraints()
+    SymbolicConstraints::of(air).constraints
+}
+
+/// An AIR evaluated once symbolically: its constraints and the shape they read. Symbolic
+/// evaluation of a wide AIR takes milliseconds; a prover computes this once per proof.
+#[derive(Clone, Debug)]
+pub struct SymbolicConstraints {
+    /// The constraints, in `eval` order.
+    pub constraints: Vec<SymbolicExpression>,
+    pub main_width: usize,
+    pub preprocessed_width: usize,
+    pub public_values: usize,
+}
+
+impl SymbolicConstraints {
+    /// Evaluates `air` symbolically.
+    pub fn of<A: Air<SymbolicAirBuilder>>(air: &A) -> Self {
+        let pre = air.preprocessed_trace().map_or(0, |t| t.width());
+        let mut b = SymbolicAirBuilder::new(air.width(), pre, air.num_public_values());
+        air.eval(&mut b);
+        Self {
+            constraints: b.constraints(),
+            main_width: air.width(),
+            preprocessed_width: pre,
+            public_values: air.num_public_values(),
+        }
+    }
+
+    /// The number of constraints.
+    pub fn len(&self) -> usize {
+        self.constraints.len()
+    }
+
+    /// Whether there are no constraints.
+    pub fn is_empty(&self) -> bool {
+        self.constraints.is_empty()
+    }
+
+    /// The largest degree, as a multiple of the trace length (at least 1).
+    pub fn max_degree(&self) -> usize {
+        self.constraints
+            .iter()
+            .map(SymbolicExpression::degree_multiple)
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
+    /// log2 of the number of quotient chunks (see [`quotient_degree`]).
+    pub fn log_quotient_chunks(&self) -> usize {
+        (self.max_degree().saturating_sub(1))
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros() as usize
+    }
 }
 
 /// The number of constraints.
 pub fn constraint_count<A: Air<SymbolicAirBuilder>>(air: &A) -> usize {
-    symbolic_constraints(air).len()
+    SymbolicConstraints::of(air).len()
 }
 
 /// The largest constraint degree, as a multiple of the trace length (at least 1).
 pub fn max_constraint_degree<A: Air<SymbolicAirBuilder>>(air: &A) -> usize {
-    symbolic_constraints(air)
-        .iter()
-        .map(SymbolicExpression::degree_multiple)
-        .max()
-        .unwrap_or(0)
-        .max(1)
+    SymbolicConstraints::of(air).max_degree()
 }
 
 /// log2 of the number of quotient chunks: the quotient of a degree-d constraint by the
 /// vanishing polynomial has degree about (d − 1)·n, split into chunks of degree < n.
 pub fn quotient_degree<A: Air<SymbolicAirBuilder>>(air: &A) -> usize {
-    let d = max_constraint_degree(air);
-    (d.saturating_sub(1))
-        .max(1)
-        .next_power_of_two()
-        .trailing_zeros() as usize
+    SymbolicConstraints::of(air).log_quotient_chunks()
 }

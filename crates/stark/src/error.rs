@@ -25,6 +25,10 @@ pub enum ProveError {
     Commit(#[from] kiln_hash::CommitError),
     #[error("opening: {0}")]
     Open(#[from] kiln_hash::OpenError),
+    #[error(
+        "the proof fails the out-of-domain check although the debug checker accepts the trace (a prover or backend bug)"
+    )]
+    SelfCheck,
 }
 
 /// Why a proof was rejected. Every malformed or tampered proof yields one of these; the

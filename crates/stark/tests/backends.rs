@@ -9,7 +9,10 @@ mod fixed_air;
 use fixed_air::FixedColumnsAir;
 use kiln_fibonacci::{FibonacciAir, fibonacci_result, generate_trace};
 use kiln_field::{BabyBear, ColMajorMatrix, Field};
-use kiln_stark::{ProverAir, ProverBackend, StarkConfig, VerifierAir, prove_with, verify};
+use kiln_stark::{
+    ProveError, ProverAir, ProverBackend, StarkConfig, VerifierAir, prove_unchecked_with,
+    prove_with, verify,
+};
 
 const CONFIGS: [StarkConfig; 3] = [
     StarkConfig::TEST,
@@ -77,6 +80,29 @@ fn proofs_are_deterministic() {
     check_same_proofs(&cpu, &air, &trace, &pis);
 }
 
+/// A trace broken on one row is an error naming that row on `backend` (the prover's
+/// out-of-domain self-check fails, then the debug checker names the row).
+fn check_broken_trace_is_named<B: ProverBackend>(backend: &B) {
+    for config in CONFIGS {
+        let air = FixedColumnsAir { log_n: 5 };
+        let (mut trace, pis) = air.trace();
+        trace.column_mut(0)[9] += BabyBear::ONE;
+        let err = prove_with(backend, &config, &air, &trace, &pis).unwrap_err();
+        assert!(matches!(err, ProveError::Trace(_)), "{err}");
+        // x_9 changed: the transition from row 8 fails first.
+        assert!(err.to_string().contains("row 8"), "{err}");
+        // The unchecked prover makes a proof; it does not verify.
+        let proof = prove_unchecked_with(backend, &config, &air, &trace, &pis).unwrap();
+        assert!(verify(&config, &air, &proof, &pis).is_err());
+    }
+}
+
+#[test]
+fn broken_traces_are_named_on_every_backend() {
+    check_broken_trace_is_named(&CpuBackend::new());
+    check_broken_trace_is_named(&EmuBackend::new());
+}
+
 #[test]
 fn emulated_proofs_equal_cpu_proofs() {
     let emu = EmuBackend::new();
@@ -101,6 +127,7 @@ fn cuda_proofs_equal_cpu_proofs() {
             return;
         }
     };
+    check_broken_trace_is_named(&gpu);
     for log_n in [2u32, 8, 14] {
         let (trace, pis) = fibonacci(log_n);
         check_same_proofs(&gpu, &FibonacciAir, &trace, &pis);

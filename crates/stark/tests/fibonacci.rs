@@ -49,7 +49,7 @@ fn wrong_public_values_are_rejected() {
 }
 
 #[test]
-fn unsatisfied_trace_is_caught_before_proving() {
+fn unsatisfied_trace_is_an_error_naming_the_row() {
     let (trace, mut pis) = instance(4);
     pis[2] += BabyBear::new(1);
     let err = prove(&StarkConfig::TEST, &FibonacciAir, &trace, &pis).unwrap_err();

@@ -1,16 +1,12 @@
 //! The prover.
 
-mod check;
 mod folder;
 mod open;
 mod quotient;
 
 use kiln::merkle::{BackendTree, MatrixRef, MerkleOps};
 use kiln::{Backend, CpuBackend, CudaBackend, EmuBackend, NttOps, Order, QuotientSpec, StarkOps};
-use kiln_air::{
-    Air, ConstraintProgram, DebugBuilder, SymbolicAirBuilder, check_constraints,
-    max_constraint_degree,
-};
+use kiln_air::{Air, ConstraintProgram, DebugBuilder, SymbolicConstraints, check_constraints};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field};
 use tracing::{debug_span, info_span};
 
@@ -18,17 +14,18 @@ pub use folder::ProverFolder;
 
 use crate::challenger::Challenger;
 use crate::domain::{LDE_SHIFT, reverse_bits, root};
-use crate::proof::{FriProof, PROOF_VERSION, Proof, QueryProof};
+use crate::proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
+use crate::verifier::{VerifierAir, ood_identity_holds};
 use crate::{ProveError, StarkConfig, TRANSCRIPT_TAG, fri};
 
-/// The AIRs the prover accepts: evaluable symbolically (degrees), by the debug checker and
-/// by the prover's folder.
+/// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder,
+/// at the out-of-domain point (the self-check) and by the debug checker.
 pub trait ProverAir:
-    Air<SymbolicAirBuilder> + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+    VerifierAir + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
 {
 }
 impl<A> ProverAir for A where
-    A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+    A: VerifierAir + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
 {
 }
 
@@ -44,10 +41,10 @@ pub trait ProverBackend: NttOps + StarkOps + MerkleOps + Sync {
     /// in natural order (see [`QuotientInputs`]).
     fn quotient_chunks<A: ProverAir>(
         &self,
-        air: &A,
+        _air: &A,
         q: &QuotientInputs<'_, Self>,
     ) -> Result<Self::Buffer<BabyBear>, ProveError> {
-        let program = ConstraintProgram::compile(air);
+        let program = ConstraintProgram::from_symbolic(q.symbolic);
         let log_m = (q.log_n + q.log_chunks) as u32;
         let main = self.quotient_domain_columns(q.trace_lde, q.lde_height, log_m, q.trace_width)?;
         let pre = match q.preprocessed_lde {
@@ -79,6 +76,8 @@ pub struct QuotientInputs<'a, B: Backend + ?Sized> {
     pub lde_height: usize,
     pub log_n: usize,
     pub log_chunks: usize,
+    /// The AIR's constraints, evaluated symbolically once per proof.
+    pub symbolic: &'a SymbolicConstraints,
     pub public_values: &'a [BabyBear],
     pub alpha: BabyBearExt4,
 }
@@ -138,9 +137,10 @@ fn lde_commit<B: ProverBackend>(
 
 /// Proves that `trace` satisfies `air` with `public_values`, on the CPU.
 ///
-/// The trace is checked against the AIR first ([`check_constraints`]): a trace that does
-/// not satisfy it is an error naming the row and the constraint, not a proof that fails to
-/// verify.
+/// A trace that does not satisfy the AIR is an error naming the row and the constraint
+/// ([`check_constraints`]), not a proof that fails to verify. The check costs almost
+/// nothing on a good trace: the prover checks the verifier's out-of-domain identity on its
+/// own openings, and runs the row-by-row checker only when that fails.
 pub fn prove<A: ProverAir>(
     config: &StarkConfig,
     air: &A,
@@ -163,7 +163,7 @@ pub fn prove_with<B: ProverBackend, A: ProverAir>(
     prove_inner(backend, config, air, trace, public_values, true)
 }
 
-/// [`prove`] without checking the trace first: what a cheating prover runs. For soundness
+/// [`prove`] without the trace check: what a cheating prover runs. For soundness
 /// tests; a proof of an unsatisfying trace must not verify.
 #[doc(hidden)]
 pub fn prove_unchecked<A: ProverAir>(
@@ -187,7 +187,7 @@ pub fn prove_unchecked_with<B: ProverBackend, A: ProverAir>(
     prove_inner(backend, config, air, trace, public_values, false)
 }
 
-/// The prover; `check`: check the trace against the AIR once its shape is known to fit.
+/// The prover; `check`: check the trace against the AIR (see [`check_trace`]).
 fn prove_inner<B: ProverBackend, A: ProverAir>(
     backend: &B,
     config: &StarkConfig,
@@ -234,24 +234,15 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         }
         .into());
     }
-    if check {
-        debug_span!("check constraints").in_scope(|| {
-            // The packed fold first (fast); the exact checker names the failure.
-            let pre = preprocessed.as_ref().map(|p| p.view());
-            if check::fold_is_zero(air, trace.view(), pre, public_values) {
-                return Ok(());
-            }
-            check_constraints(air, trace.view(), public_values)
-        })?;
-    }
 
     let log_n = trace.height().trailing_zeros() as usize;
     let log_blowup = usize::from(config.log_blowup);
     if log_n + log_blowup > 27 {
         return Err(ProveError::TooLarge { log_n, log_blowup });
     }
-    let degree = max_constraint_degree(air);
-    let log_chunks = kiln_air::quotient_degree(air);
+    let symbolic = debug_span!("symbolic").in_scope(|| SymbolicConstraints::of(air));
+    let degree = symbolic.max_degree();
+    let log_chunks = symbolic.log_quotient_chunks();
     if log_chunks > log_blowup {
         return Err(ProveError::BlowupTooSmall {
             degree,
@@ -316,6 +307,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                 lde_height: big,
                 log_n,
                 log_chunks,
+                symbolic: &symbolic,
                 public_values,
                 alpha,
             },
@@ -364,6 +356,18 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         ch.observe_ext(*v);
     }
     drop((trace_values, pre_values, chunks));
+    if check {
+        check_trace(
+            air,
+            trace,
+            public_values,
+            &openings,
+            log_n,
+            log_chunks,
+            alpha,
+            zeta,
+        )?;
+    }
 
     // 4. FRI on the batched openings.
     let fri_alpha = ch.sample_ext();
@@ -405,6 +409,32 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         openings,
         fri,
     })
+}
+
+/// The prover's self-check: the verifier's out-of-domain identity on the prover's own
+/// openings. It costs one constraint evaluation at ζ, and a trace that breaks any
+/// constraint fails it except with probability about deg/|F_ext| (< 2^-100). On failure
+/// the debug checker runs to name the row and constraint.
+#[allow(clippy::too_many_arguments)]
+fn check_trace<A: ProverAir>(
+    air: &A,
+    trace: &ColMajorMatrix,
+    public_values: &[BabyBear],
+    openings: &Openings,
+    log_n: usize,
+    log_chunks: usize,
+    alpha: BabyBearExt4,
+    zeta: BabyBearExt4,
+) -> Result<(), ProveError> {
+    let holds = debug_span!("self-check").in_scope(|| {
+        ood_identity_holds(air, openings, public_values, log_n, log_chunks, alpha, zeta)
+    })?;
+    if holds {
+        return Ok(());
+    }
+    debug_span!("check constraints")
+        .in_scope(|| check_constraints(air, trace.view(), public_values))?;
+    Err(ProveError::SelfCheck)
 }
 
 /// The FRI commit phase on the reduced openings (bit-reversed over g·⟨ω_N⟩), the final

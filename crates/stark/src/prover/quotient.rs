@@ -2,7 +2,7 @@
 //! domain g·⟨ω_M⟩ (M = n·2^chunks), split into chunks over the cosets D_i = g·ω_M^i·H.
 
 use kiln::{CpuBackend, NttOps};
-use kiln_air::{Air, SymbolicAirBuilder, Window, symbolic_constraints};
+use kiln_air::{Air, SymbolicAirBuilder, Window};
 use kiln_field::{BabyBear, BabyBearExt4, Field, PACKED_WIDTH as W, PackedBabyBear, batch_inverse};
 use rayon::prelude::*;
 
@@ -86,7 +86,7 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
     let inv_z_full: Vec<BabyBear> = (0..m).map(|j| inv_z[j % step]).collect();
 
     // α^{k−1−i} for constraint i, split into base coefficients.
-    let k = symbolic_constraints(air).len();
+    let k = q.symbolic.len();
     let mut alpha_powers = vec![[BabyBear::ZERO; 4]; k];
     let mut p = BabyBearExt4::ONE;
     for slot in alpha_powers.iter_mut().rev() {

@@ -13,7 +13,7 @@ use crate::challenger::Challenger;
 use crate::commit::lde_root;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, reverse_bits, root, selectors_at};
 use crate::fri::{eval_poly, fold_schedule};
-use crate::proof::{PROOF_VERSION, Proof};
+use crate::proof::{Openings, PROOF_VERSION, Proof};
 use crate::{StarkConfig, TRANSCRIPT_TAG, VerifyError};
 
 /// The AIRs the verifier accepts.
@@ -141,35 +141,7 @@ pub fn verify<A: VerifierAir>(
     }
 
     // Out-of-domain check: Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ).
-    let sel = selectors_at(log_n, zeta).ok_or(VerifyError::OodPointInDomain)?;
-    let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
-    let mut folder = VerifierFolder {
-        main: Window {
-            local: &o.trace_local,
-            next: &o.trace_next,
-        },
-        preprocessed: Window {
-            local: &o.preprocessed_local,
-            next: &o.preprocessed_next,
-        },
-        public: &public,
-        selectors: sel,
-        alpha,
-        acc: BabyBearExt4::ZERO,
-    };
-    air.eval(&mut folder);
-    let weights = chunk_weights(log_n, log_chunks, zeta).ok_or(VerifyError::OodPointInDomain)?;
-    let mut quotient = BabyBearExt4::ZERO;
-    for (i, w) in weights.iter().enumerate() {
-        let mut q_i = BabyBearExt4::ZERO;
-        for k in 0..4 {
-            let mut basis = [BabyBear::ZERO; 4];
-            basis[k] = BabyBear::ONE;
-            q_i += BabyBearExt4::new(basis) * o.quotient[4 * i + k];
-        }
-        quotient += *w * q_i;
-    }
-    if folder.acc * sel.inv_vanishing != quotient {
+    if !ood_identity_holds(air, o, public_values, log_n, log_chunks, alpha, zeta)? {
         return Err(VerifyError::OodMismatch);
     }
 
@@ -337,4 +309,47 @@ pub fn verify<A: VerifierAir>(
         }
     }
     Ok(())
+}
+
+/// Whether the opened values satisfy Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ). The shapes of
+/// `o` are checked by the caller. The prover runs this too, on its own openings: a trace
+/// that breaks a constraint fails it except with probability about deg/|F_ext|.
+pub(crate) fn ood_identity_holds<A: VerifierAir>(
+    air: &A,
+    o: &Openings,
+    public_values: &[BabyBear],
+    log_n: usize,
+    log_chunks: usize,
+    alpha: BabyBearExt4,
+    zeta: BabyBearExt4,
+) -> Result<bool, VerifyError> {
+    let sel = selectors_at(log_n, zeta).ok_or(VerifyError::OodPointInDomain)?;
+    let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
+    let mut folder = VerifierFolder {
+        main: Window {
+            local: &o.trace_local,
+            next: &o.trace_next,
+        },
+        preprocessed: Window {
+            local: &o.preprocessed_local,
+            next: &o.preprocessed_next,
+        },
+        public: &public,
+        selectors: sel,
+        alpha,
+        acc: BabyBearExt4::ZERO,
+    };
+    air.eval(&mut folder);
+    let weights = chunk_weights(log_n, log_chunks, zeta).ok_or(VerifyError::OodPointInDomain)?;
+    let mut quotient = BabyBearExt4::ZERO;
+    for (i, w) in weights.iter().enumerate() {
+        let mut q_i = BabyBearExt4::ZERO;
+        for k in 0..4 {
+            let mut basis = [BabyBear::ZERO; 4];
+            basis[k] = BabyBear::ONE;
+            q_i += BabyBearExt4::new(basis) * o.quotient[4 * i + k];
+        }
+        quotient += *w * q_i;
+    }
+    Ok(folder.acc * sel.inv_vanishing == quotient)
 }
