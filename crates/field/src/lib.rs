@@ -20,5 +20,5 @@ pub use babybear::{BabyBear, P};
 pub use batch::batch_inverse;
 pub use ext4::BabyBearExt4;
 pub use matrix::{AsColMajor, ColMajor, ColMajorMatrix, Dimensions, MatrixError};
-pub use packed::{PackedBabyBear, WIDTH as PACKED_WIDTH};
+pub use packed::{PackedBabyBear, WIDTH as PACKED_WIDTH, prefetch};
 pub use traits::{ExtensionField, Field, TwoAdicField};

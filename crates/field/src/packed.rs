@@ -469,3 +469,21 @@ impl From<BabyBear> for PackedBabyBear {
         Self::broadcast(x)
     }
 }
+
+/// Hints the cache to fetch the line holding `slice[index]` (nothing if `index` is out of
+/// range, or off x86-64). For loops that read one vector from each of many columns: too
+/// many streams for the hardware prefetcher.
+#[inline(always)]
+pub fn prefetch<T>(slice: &[T], index: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if index < slice.len() {
+        // SAFETY: a prefetch has no architectural effect; the address is inside `slice`.
+        unsafe {
+            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                slice.as_ptr().add(index).cast(),
+            );
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (slice, index);
+}
