@@ -544,7 +544,7 @@ fn cpu_reduced_openings(
     groups: &[OpeningGroup<'_, Vec<BabyBear>>],
     spec: &ReducedSpec,
 ) -> Vec<BabyBearExt4> {
-    use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
+    use kiln_field::{PACKED_WIDTH as W, PackedBabyBear, prefetch};
     let log_big = spec.log_big as usize;
     let big = 1usize << log_big;
     let w = BabyBear::two_adic_generator(log_big);
@@ -621,6 +621,10 @@ fn cpu_reduced_openings(
                             for (c, pw) in spec.powers[offset..offset + g.width].iter().enumerate()
                             {
                                 let col = &g.matrix[c * big..(c + 1) * big];
+                                // One line per column per block: too many streams for the
+                                // hardware prefetcher (see the CPU quotient).
+                                prefetch(col, p0 + W);
+                                prefetch(col, p0 + 2 * W - 1);
                                 let v = if lanes == W {
                                     PackedBabyBear::from_slice(&col[p0..])
                                 } else {

@@ -458,6 +458,7 @@ fn fri_prove<B: ProverBackend>(
     let mut shift = LDE_SHIFT;
     let mut layers = Vec::with_capacity(schedule.len());
     let mut layer_roots = Vec::with_capacity(schedule.len());
+    let commit_span = debug_span!("commit phase").entered();
     for &log_arity in &schedule {
         // Commit the layer: row q = the group's 2^a values, 4 base coefficients each.
         let (size32, arity32) = (log_size as u32, log_arity as u32);
@@ -480,7 +481,10 @@ fn fri_prove<B: ProverBackend>(
         ch.observe_ext(*c);
     }
 
-    let pow_witness = ch.grind(u32::from(config.query_pow_bits));
+    drop(commit_span);
+    let pow_witness =
+        debug_span!("grinding").in_scope(|| ch.grind(u32::from(config.query_pow_bits)));
+    let _query_span = debug_span!("query phase").entered();
     let log_max = log_n + log_blowup;
     let indices: Vec<usize> = (0..config.num_queries)
         .map(|_| ch.sample_bits(log_max as u32))
