@@ -136,6 +136,21 @@ pub trait StarkOps: Backend {
         weights: &[BabyBearExt4],
     ) -> Result<Vec<BabyBearExt4>>;
 
+    /// [`StarkOps::columns_dot_range`] for several weight vectors at once (one result per
+    /// weight vector): the CPU reads each column once for all of them.
+    fn columns_dot_many(
+        &self,
+        cols: &Self::Buffer<BabyBear>,
+        height: usize,
+        range: core::ops::Range<usize>,
+        weights: &[&[BabyBearExt4]],
+    ) -> Result<Vec<Vec<BabyBearExt4>>> {
+        weights
+            .iter()
+            .map(|w| self.columns_dot_range(cols, height, range.clone(), w))
+            .collect()
+    }
+
     /// The batched opening polynomial R over the bit-reversed LDE domain (see
     /// [`ReducedSpec`]).
     fn reduced_openings(
@@ -350,32 +365,38 @@ impl StarkOps for CpuBackend {
         range: core::ops::Range<usize>,
         weights: &[BabyBearExt4],
     ) -> Result<Vec<BabyBearExt4>> {
-        use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
-        check_dot(cols.len(), height, &range, weights.len())?;
-        // The weights' four base coefficients as four arrays, so that W rows of a column
-        // multiply in one packed product per coefficient.
-        let split: [Vec<BabyBear>; 4] =
-            core::array::from_fn(|k| weights.iter().map(|w| w.0[k]).collect());
-        let body = height - height % W;
-        Ok(cols[range.start * height..range.end * height]
-            .par_chunks(height)
-            .map(|col| {
-                let mut packed = [PackedBabyBear::ZERO; 4];
-                for t in (0..body).step_by(W) {
-                    let v = PackedBabyBear::from_slice(&col[t..]);
-                    for (a, w) in packed.iter_mut().zip(&split) {
-                        *a += v * PackedBabyBear::from_slice(&w[t..]);
-                    }
-                }
-                let mut acc = packed.map(|p| p.0.iter().copied().sum::<BabyBear>());
-                for t in body..height {
-                    for (a, w) in acc.iter_mut().zip(&split) {
-                        *a += col[t] * w[t];
-                    }
-                }
-                BabyBearExt4::new(acc)
-            })
-            .collect())
+        let mut out = self.columns_dot_many(cols, height, range, &[weights])?;
+        Ok(out.pop().expect("one weight vector"))
+    }
+
+    fn columns_dot_many(
+        &self,
+        cols: &Vec<BabyBear>,
+        height: usize,
+        range: core::ops::Range<usize>,
+        weights: &[&[BabyBearExt4]],
+    ) -> Result<Vec<Vec<BabyBearExt4>>> {
+        for w in weights {
+            check_dot(cols.len(), height, &range, w.len())?;
+        }
+        // Each weight vector's four base coefficients as four arrays, so that W rows of a
+        // column multiply in one packed product per coefficient.
+        let split: Vec<[Vec<BabyBear>; 4]> = weights
+            .iter()
+            .map(|w| core::array::from_fn(|k| w.iter().map(|x| x.0[k]).collect()))
+            .collect();
+        let mut out = Vec::with_capacity(weights.len());
+        // Two weight vectors per pass over the columns (the trace at ζ and at ζω).
+        for pair in split.chunks(2) {
+            let sums: Vec<[BabyBearExt4; 2]> = cols[range.start * height..range.end * height]
+                .par_chunks(height)
+                .map(|col| dot_two(col, &pair[0], pair.get(1)))
+                .collect();
+            for k in 0..pair.len() {
+                out.push(sums.iter().map(|s| s[k]).collect());
+            }
+        }
+        Ok(out)
     }
 
     fn reduced_openings(
@@ -538,6 +559,44 @@ fn mul_packed_ext(
         }
     }
     r
+}
+
+/// `Σ_t col[t]·w[t]` for the weights `a` and (if given) `b`, each split into its four base
+/// coefficients.
+fn dot_two(
+    col: &[BabyBear],
+    a: &[Vec<BabyBear>; 4],
+    b: Option<&[Vec<BabyBear>; 4]>,
+) -> [BabyBearExt4; 2] {
+    use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
+    let height = col.len();
+    let body = height - height % W;
+    let mut pa = [PackedBabyBear::ZERO; 4];
+    let mut pb = [PackedBabyBear::ZERO; 4];
+    for t in (0..body).step_by(W) {
+        let v = PackedBabyBear::from_slice(&col[t..]);
+        for (acc, w) in pa.iter_mut().zip(a) {
+            *acc += v * PackedBabyBear::from_slice(&w[t..]);
+        }
+        if let Some(b) = b {
+            for (acc, w) in pb.iter_mut().zip(b) {
+                *acc += v * PackedBabyBear::from_slice(&w[t..]);
+            }
+        }
+    }
+    let mut sa = pa.map(|p| p.0.iter().copied().sum::<BabyBear>());
+    let mut sb = pb.map(|p| p.0.iter().copied().sum::<BabyBear>());
+    for t in body..height {
+        for (acc, w) in sa.iter_mut().zip(a) {
+            *acc += col[t] * w[t];
+        }
+        if let Some(b) = b {
+            for (acc, w) in sb.iter_mut().zip(b) {
+                *acc += col[t] * w[t];
+            }
+        }
+    }
+    [BabyBearExt4::new(sa), BabyBearExt4::new(sb)]
 }
 
 fn cpu_reduced_openings(

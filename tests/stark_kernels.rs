@@ -117,6 +117,26 @@ fn check_fri<B: StarkOps>(dev: &B, seed: u64) {
         let cols = random_vec(&mut rng, height * width);
         let weights: Vec<BabyBearExt4> = (0..height).map(|_| rng.random()).collect();
         let want = cpu.columns_dot(&cols, height, &weights).unwrap();
+        let naive: Vec<BabyBearExt4> = cols
+            .chunks(height)
+            .map(|c| c.iter().zip(&weights).map(|(&v, &w)| w * v).sum())
+            .collect();
+        assert_eq!(want, naive, "cpu dot against the naive sum");
+        // Several weight vectors at once (1, 2 and 3: the CPU pairs them).
+        let more: Vec<Vec<BabyBearExt4>> = (0..3)
+            .map(|_| (0..height).map(|_| rng.random()).collect())
+            .collect();
+        for k in 1..=3 {
+            let ws: Vec<&[BabyBearExt4]> = more[..k].iter().map(|w| &w[..]).collect();
+            let got = dev
+                .columns_dot_many(&dev.upload(&cols).unwrap(), height, 1..width, &ws)
+                .unwrap();
+            let each: Vec<Vec<BabyBearExt4>> = ws
+                .iter()
+                .map(|w| cpu.columns_dot_range(&cols, height, 1..width, w).unwrap())
+                .collect();
+            assert_eq!(got, each, "{}: {k} weight vectors at once", dev.name());
+        }
         assert_eq!(
             dev.columns_dot(&dev.upload(&cols).unwrap(), height, &weights)
                 .unwrap(),

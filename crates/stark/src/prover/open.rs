@@ -51,6 +51,23 @@ impl Barycentric {
     }
 }
 
+/// The values at ζ and at ζω of the `width` columns of `cols`, in one pass.
+fn eval_pair<B: ProverBackend>(
+    backend: &B,
+    at_zeta: &Barycentric,
+    at_next: &Barycentric,
+    cols: &B::Buffer<BabyBear>,
+    width: usize,
+) -> Result<(Vec<BabyBearExt4>, Vec<BabyBearExt4>), ProveError> {
+    let height = at_zeta.weights.len();
+    let weights = [&at_zeta.weights[..], &at_next.weights[..]];
+    let mut sums = backend.columns_dot_many(cols, height, 0..width, &weights)?;
+    let scale = |v: Vec<BabyBearExt4>, s: BabyBearExt4| v.into_iter().map(|x| x * s).collect();
+    let next = sums.pop().expect("two weight vectors");
+    let local = sums.pop().expect("two weight vectors");
+    Ok((scale(local, at_zeta.scale), scale(next, at_next.scale)))
+}
+
 /// A committed input of the batched opening: its LDE on the backend and its width.
 pub(super) struct Input<'a, B: ProverBackend> {
     pub lde: &'a B::Buffer<BabyBear>,
@@ -70,13 +87,9 @@ pub(super) fn openings<B: ProverBackend>(
 ) -> Result<Openings, ProveError> {
     let at_zeta = Barycentric::new(log_n, BabyBear::ONE, zeta);
     let at_next = Barycentric::new(log_n, BabyBear::ONE, zeta * root(log_n));
-    let trace_local = at_zeta.eval_columns(backend, trace.0, 0..trace.1)?;
-    let trace_next = at_next.eval_columns(backend, trace.0, 0..trace.1)?;
+    let (trace_local, trace_next) = eval_pair(backend, &at_zeta, &at_next, trace.0, trace.1)?;
     let (preprocessed_local, preprocessed_next) = match preprocessed {
-        Some((p, w)) => (
-            at_zeta.eval_columns(backend, p, 0..w)?,
-            at_next.eval_columns(backend, p, 0..w)?,
-        ),
+        Some((p, w)) => eval_pair(backend, &at_zeta, &at_next, p, w)?,
         None => (Vec::new(), Vec::new()),
     };
     let w_m = root(log_n + log_chunks);
