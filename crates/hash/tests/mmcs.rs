@@ -82,6 +82,22 @@ fn roots_match_plonky3() {
 }
 
 #[test]
+fn wide_matrices_hashed_in_short_tasks_match_plonky3() {
+    // Wide enough that leaf hashing splits rows into 16-row tasks (and 32-, 64-row ones),
+    // tall enough for several tasks and a short injected matrix.
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let mmcs = MerkleTreeMmcs::new();
+    for shape in [
+        &[(4100usize, 6u32)][..],
+        &[(2100, 7), (3000, 5)],
+        &[(1100, 8)],
+    ] {
+        let (root, _, p3_root) = commit_both(&mmcs, shape, &mut rng);
+        assert_eq!(root, p3_root, "shape {shape:?}");
+    }
+}
+
+#[test]
 fn openings_match_and_verify_both_ways() {
     let mut rng = ChaCha20Rng::seed_from_u64(2);
     let mmcs = MerkleTreeMmcs::new();

@@ -13,6 +13,9 @@ use crate::sponge::{DIGEST_ELEMS, Digest};
 /// Rows hashed, or nodes compressed, per parallel task.
 const TASK_ROWS: usize = 1024;
 
+/// Elements absorbed per leaf-hashing task (about 8k permutations, ~0.5 ms).
+const LEAF_TASK_ELEMENTS: usize = 1 << 16;
+
 /// Layers shorter than this are compressed on the calling thread.
 const PARALLEL_MIN: usize = 2 * TASK_ROWS;
 
@@ -144,14 +147,20 @@ impl MerkleTreeMmcs {
     /// If the matrices differ in height.
     pub fn hash_leaves(&self, matrices: &[ColMajor<'_>]) -> Vec<Digest> {
         let height = matrices.first().map_or(0, ColMajor::height);
+        let width: usize = matrices.iter().map(ColMajor::width).sum();
         let mut out = vec![ZERO_DIGEST; height];
-        if height < PARALLEL_MIN {
+        // About LEAF_TASK_ELEMENTS absorbed elements per task: a 1024-row LDE of a
+        // 2384-column trace is 32-row tasks, not one thread.
+        let task_rows = (LEAF_TASK_ELEMENTS / width.max(1))
+            .next_power_of_two()
+            .clamp(16, TASK_ROWS);
+        if height <= task_rows {
             self.sponge.hash_rows(matrices, 0, &mut out);
         } else {
-            out.par_chunks_mut(TASK_ROWS)
+            out.par_chunks_mut(task_rows)
                 .enumerate()
                 .for_each(|(task, chunk)| {
-                    self.sponge.hash_rows(matrices, task * TASK_ROWS, chunk);
+                    self.sponge.hash_rows(matrices, task * task_rows, chunk);
                 });
         }
         out
