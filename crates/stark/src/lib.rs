@@ -7,7 +7,8 @@
 //! before the queries). Fiat–Shamir runs through a Poseidon2 duplex sponge; commitments
 //! are Poseidon2 Merkle trees ([`kiln_hash`]); extension field BabyBear^4.
 //!
-//! * [`prove`] checks the trace against the AIR, then proves;
+//! * [`prove`] proves, and refuses a trace that breaks a constraint (the verifier's
+//!   out-of-domain check on its own openings; the debug checker then names the row);
 //! * [`verify`] depends on nothing of the prover and answers every malformed or tampered
 //!   proof with a [`VerifyError`];
 //! * [`StarkConfig`] has named presets and reports their security.
