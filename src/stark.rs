@@ -390,7 +390,7 @@ impl StarkOps for CpuBackend {
         for pair in split.chunks(2) {
             let sums: Vec<[BabyBearExt4; 2]> = cols[range.start * height..range.end * height]
                 .par_chunks(height)
-                .map(|col| dot_two(col, &pair[0], pair.get(1)))
+                .map(|col| dot_two(col, pair))
                 .collect();
             for k in 0..pair.len() {
                 out.push(sums.iter().map(|s| s[k]).collect());
@@ -561,42 +561,30 @@ fn mul_packed_ext(
     r
 }
 
-/// `Σ_t col[t]·w[t]` for the weights `a` and (if given) `b`, each split into its four base
-/// coefficients.
-fn dot_two(
-    col: &[BabyBear],
-    a: &[Vec<BabyBear>; 4],
-    b: Option<&[Vec<BabyBear>; 4]>,
-) -> [BabyBearExt4; 2] {
+/// `Σ_t col[t]·w[t]` for each of the (one or two) weight vectors `ws`, each split into its
+/// four base coefficients; unused slots stay zero.
+fn dot_two(col: &[BabyBear], ws: &[[Vec<BabyBear>; 4]]) -> [BabyBearExt4; 2] {
     use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
     let height = col.len();
     let body = height - height % W;
-    let mut pa = [PackedBabyBear::ZERO; 4];
-    let mut pb = [PackedBabyBear::ZERO; 4];
+    let mut packed = [[PackedBabyBear::ZERO; 4]; 2];
     for t in (0..body).step_by(W) {
         let v = PackedBabyBear::from_slice(&col[t..]);
-        for (acc, w) in pa.iter_mut().zip(a) {
-            *acc += v * PackedBabyBear::from_slice(&w[t..]);
-        }
-        if let Some(b) = b {
-            for (acc, w) in pb.iter_mut().zip(b) {
-                *acc += v * PackedBabyBear::from_slice(&w[t..]);
+        for (accs, w) in packed.iter_mut().zip(ws) {
+            for (acc, wk) in accs.iter_mut().zip(w) {
+                *acc += v * PackedBabyBear::from_slice(&wk[t..]);
             }
         }
     }
-    let mut sa = pa.map(|p| p.0.iter().copied().sum::<BabyBear>());
-    let mut sb = pb.map(|p| p.0.iter().copied().sum::<BabyBear>());
-    for t in body..height {
-        for (acc, w) in sa.iter_mut().zip(a) {
-            *acc += col[t] * w[t];
-        }
-        if let Some(b) = b {
-            for (acc, w) in sb.iter_mut().zip(b) {
-                *acc += col[t] * w[t];
+    let mut sums = packed.map(|accs| accs.map(|p| p.0.iter().copied().sum::<BabyBear>()));
+    for (acc, w) in sums.iter_mut().zip(ws) {
+        for t in body..height {
+            for (a, wk) in acc.iter_mut().zip(w) {
+                *a += col[t] * wk[t];
             }
         }
     }
-    [BabyBearExt4::new(sa), BabyBearExt4::new(sb)]
+    sums.map(BabyBearExt4::new)
 }
 
 fn cpu_reduced_openings(

@@ -108,7 +108,8 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
             let next_of = |pos: &[usize; W]| -> [usize; W] {
                 core::array::from_fn(|l| rev((rev(pos[l]) + step) % m))
             };
-            let (mut pos, mut nxt) = (lanes(0), next_of(&lanes(0)));
+            let mut pos = lanes(0);
+            let mut nxt = next_of(&pos);
             for off in (0..out.len()).step_by(W) {
                 // Lanes past M (M < W) repeat the domain; their values are not stored.
                 let pos_run = m >= W;
