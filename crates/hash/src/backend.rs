@@ -12,7 +12,8 @@ pub enum CpuBackend {
     Scalar,
     /// 8 states at once in AVX2 registers (x86_64).
     Avx2,
-    /// 16 states at once in AVX-512 registers (x86_64, `avx512f`).
+    /// 16 states at once in AVX-512 registers (x86_64, `avx512f` and `avx512bw`: every
+    /// AVX-512 CPU but the Xeon Phi).
     Avx512,
 }
 
@@ -38,7 +39,10 @@ impl CpuBackend {
             #[cfg(target_arch = "x86_64")]
             Self::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
             #[cfg(target_arch = "x86_64")]
-            Self::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+            Self::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512bw")
+            }
             #[cfg(not(target_arch = "x86_64"))]
             _ => false,
         }

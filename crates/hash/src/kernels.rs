@@ -107,7 +107,11 @@ fn gather_full<V: Packed, const W: usize, const N: usize>(
                 V::load_partial(&row[start..start + n])
             };
         }
-        V::transpose(&mut block[..V::LANES]);
+        if 2 * n == V::LANES {
+            V::transpose_rows_in(&mut block[..V::LANES]);
+        } else {
+            V::transpose(&mut block[..V::LANES]);
+        }
         values[start..start + n].copy_from_slice(&block[..n]);
         start += V::LANES;
     }
@@ -125,7 +129,11 @@ fn scatter_full<V: Packed, const W: usize, const N: usize>(
         let n = (N - start).min(V::LANES);
         let mut block = [V::splat(0); MAX_LANES];
         block[..n].copy_from_slice(&values[start..start + n]);
-        V::transpose(&mut block[..V::LANES]);
+        if 2 * n == V::LANES {
+            V::transpose_rows_out(&mut block[..V::LANES]);
+        } else {
+            V::transpose(&mut block[..V::LANES]);
+        }
         for (b, row) in block.iter().zip(&mut rows[..V::LANES]) {
             b.store_partial(&mut row[start..start + n]);
         }
@@ -321,7 +329,7 @@ backend_kernels!(
 );
 #[cfg(target_arch = "x86_64")]
 backend_kernels!(
-    #[target_feature(enable = "avx512f")]
+    #[target_feature(enable = "avx512f,avx512bw")]
     avx512,
     crate::packed::avx512::Avx512
 );
@@ -338,7 +346,8 @@ macro_rules! dispatch {
             // SAFETY: the backend was checked available (avx2 detected) where it was stored.
             $crate::backend::CpuBackend::Avx2 => unsafe { $crate::kernels::avx2::$f($($arg),*) },
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: the backend was checked available (avx512f detected) where it was stored.
+            // SAFETY: the backend was checked available (avx512f and avx512bw detected) where
+            // it was stored.
             $crate::backend::CpuBackend::Avx512 => unsafe { $crate::kernels::avx512::$f($($arg),*) },
             #[cfg(not(target_arch = "x86_64"))]
             _ => unreachable!("SIMD backends are never available off x86_64"),

@@ -101,6 +101,18 @@ fn random_inputs_match_plonky3() {
 /// every lane, where reductions are most likely to go wrong.
 #[test]
 fn edge_values_agree_across_backends() {
+    check_edge_values::<16, Poseidon2W16>(Poseidon2W16::with_backend, |s| {
+        from_p3_array(default_babybear_poseidon2_16().permute(to_p3_array(s)))
+    });
+    check_edge_values::<24, Poseidon2W24>(Poseidon2W24::with_backend, |s| {
+        from_p3_array(default_babybear_poseidon2_24().permute(to_p3_array(s)))
+    });
+}
+
+fn check_edge_values<const W: usize, P: Permutation<W>>(
+    with_backend: fn(CpuBackend) -> Result<P, kiln_hash::BackendError>,
+    plonky3: impl Fn([BabyBear; W]) -> [BabyBear; W],
+) {
     let edges = [
         0,
         1,
@@ -111,28 +123,21 @@ fn edge_values_agree_across_backends() {
         (1 << 31) - 1,
     ];
     let mut rng = ChaCha20Rng::seed_from_u64(3);
-    let states: Vec<[BabyBear; 16]> = (0..64)
+    let states: Vec<[BabyBear; W]> = (0..64)
         .map(|_| core::array::from_fn(|_| BabyBear::new(edges[rng.random_range(0..edges.len())])))
         .collect();
-    let reference: Vec<_> = states
-        .iter()
-        .map(|s| {
-            Poseidon2W16::with_backend(CpuBackend::Scalar)
-                .unwrap()
-                .permute(*s)
-        })
-        .collect();
+    let scalar = with_backend(CpuBackend::Scalar).unwrap();
+    let reference: Vec<_> = states.iter().map(|s| scalar.permute(*s)).collect();
     for backend in backends() {
-        let perm = Poseidon2W16::with_backend(backend).unwrap();
+        let perm = with_backend(backend).unwrap();
         let mut batch = states.clone();
         perm.permute_many(&mut batch);
-        assert_eq!(batch, reference, "{backend:?}");
+        assert_eq!(batch, reference, "width {W}, {backend:?}");
         let singles: Vec<_> = states.iter().map(|s| perm.permute(*s)).collect();
-        assert_eq!(singles, reference, "{backend:?}, one at a time");
+        assert_eq!(singles, reference, "width {W}, {backend:?}, one at a time");
     }
-    let p3 = default_babybear_poseidon2_16();
     for (s, r) in states.iter().zip(&reference) {
-        assert_eq!(from_p3_array(p3.permute(to_p3_array(*s))), *r);
+        assert_eq!(plonky3(*s), *r, "width {W}, Plonky3");
     }
 }
 

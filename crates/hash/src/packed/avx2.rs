@@ -93,6 +93,16 @@ fn first_lanes(n: usize) -> __m256i {
     }
 }
 
+impl Avx2 {
+    /// `x^7` for signed 32-bit inputs in `[−p, p]`, reduced to `[0, p)`.
+    #[inline(always)]
+    fn pow7_signed(x: __m256i) -> Self {
+        let even = pow7_halves(x);
+        let odd = pow7_halves(movehdup(x));
+        Self(canonicalize_signed(merge_high_halves(even, odd)))
+    }
+}
+
 impl Packed for Avx2 {
     const LANES: usize = 8;
     const INTERLEAVE: bool = false;
@@ -213,11 +223,13 @@ impl Packed for Avx2 {
     #[inline(always)]
     fn add_rc_pow7(self, rc_minus_p: u32) -> Self {
         // SAFETY: as in `splat_u32`.
-        unsafe {
-            let x = _mm256_add_epi32(self.0, splat_u32(rc_minus_p));
-            let even = pow7_halves(x);
-            let odd = pow7_halves(movehdup(x));
-            Self(canonicalize_signed(merge_high_halves(even, odd)))
-        }
+        unsafe { Self::pow7_signed(_mm256_add_epi32(self.0, splat_u32(rc_minus_p))) }
+    }
+
+    #[inline(always)]
+    fn sub_pow7(self, rhs: Self) -> Self {
+        // Both in [0, p): the difference is a signed input in (−p, p), no reduction.
+        // SAFETY: as in `splat_u32`.
+        Self::pow7_signed(unsafe { _mm256_sub_epi32(self.0, rhs.0) })
     }
 }

@@ -1,8 +1,9 @@
 //! Sixteen lanes in one AVX-512 register.
 //!
-//! Only reachable through functions compiled with `#[target_feature(enable = "avx512f")]`
-//! and called after runtime detection (see `crate::backend`); every method is
-//! `#[inline(always)]` so the intrinsics are inlined into those functions.
+//! Only reachable through functions compiled with
+//! `#[target_feature(enable = "avx512f,avx512bw")]` and called after runtime detection
+//! (see `crate::backend`); every method is `#[inline(always)]` so the intrinsics are
+//! inlined into those functions.
 
 use core::arch::asm;
 use core::arch::x86_64::*;
@@ -23,7 +24,8 @@ pub(crate) struct Avx512(__m512i);
 
 #[inline(always)]
 fn splat_u32(x: u32) -> __m512i {
-    // SAFETY: avx512f is enabled in every function this is inlined into (module docs).
+    // SAFETY: avx512f and avx512bw are enabled in every function this is inlined into
+    // (module docs).
     unsafe { _mm512_set1_epi32(x as i32) }
 }
 
@@ -103,11 +105,104 @@ fn pow7_halves(x: __m512i) -> __m512i {
     mul_signed_halves(x3, x4)
 }
 
+/// A shift count for `_mm512_sll_epi32` and friends.
+#[inline(always)]
+fn shift_count(n: u32) -> __m128i {
+    // SAFETY: SSE2, part of the x86_64 baseline.
+    unsafe { _mm_cvtsi32_si128(n as i32) }
+}
+
+/// `−x / 2^K` for `x` in `[0, p)` and `1 ≤ K ≤ 27`, as a word in `[0, p]` (`p` only for
+/// `x = 0`), which [`Packed::add`] and [`Packed::sub`] take as their second operand.
+///
+/// With `x = hi·2^K + lo` and `p = 15·2^27 + 1`, `−2^−K = 15·2^(27−K)`, so
+/// `−x/2^K = lo·15·2^(27−K) − hi`. If `lo > 0` that is already in `(0, p)`
+/// (`hi < 15·2^(27−K)`); if `lo = 0` it is `−hi`, and `p − hi` is taken instead. For small
+/// K, `lo·15` is one 16-bit multiply-add (`vpmaddwd`; for K = 8 `vpmaddubsw` reads the low
+/// byte itself). The method and output range are those of Plonky3's
+/// `mul_neg_2exp_neg_n_avx512`.
+#[inline(always)]
+fn neg_div_2exp<const K: u32>(x: __m512i) -> __m512i {
+    const { assert!(K >= 1 && K <= 27) };
+    // SAFETY: as in `splat_u32`. The shift counts go through vectors because they are
+    // not const-generic expressions; LLVM emits immediates.
+    unsafe {
+        let p = splat_u32(P);
+        let hi = _mm512_srli_epi32::<K>(x);
+        let mask = splat_u32((1 << K) - 1);
+        let lo_nonzero = _mm512_test_epi32_mask(x, mask);
+        let lo_r = match K {
+            // The low byte times 15 (the other bytes meet zero multipliers).
+            8 => _mm512_mask_sll_epi32(
+                p,
+                lo_nonzero,
+                _mm512_maddubs_epi16(x, splat_u32(15)),
+                shift_count(19),
+            ),
+            // lo < 2^15: one signed 16-bit product per lane (the high halves are zero).
+            1..=15 => {
+                let lo15 = _mm512_madd_epi16(_mm512_and_si512(x, mask), splat_u32(15));
+                _mm512_mask_sll_epi32(p, lo_nonzero, lo15, shift_count(27 - K))
+            }
+            // lo·15·2^(27−K) = lo·2^(31−K) − lo·2^(27−K).
+            _ => {
+                let lo = _mm512_and_si512(x, mask);
+                _mm512_mask_sub_epi32(
+                    p,
+                    lo_nonzero,
+                    _mm512_sll_epi32(lo, shift_count(31 - K)),
+                    _mm512_sll_epi32(lo, shift_count(27 - K)),
+                )
+            }
+        };
+        _mm512_sub_epi32(lo_r, hi)
+    }
+}
+
+/// Transposes the 8 × 8 matrix of 32-bit words in each 256-bit half of `c` (vector j, word
+/// i ↦ vector i, word j): the interleaves of [`Packed::transpose`], then 128-bit lanes
+/// exchanged between vector pairs by masked lane shuffles.
+#[inline(always)]
+fn transpose_8x8_halves(c: &mut [__m512i; 8]) {
+    // SAFETY: as in `splat_u32`.
+    unsafe {
+        let mut a = [_mm512_setzero_si512(); 8];
+        for k in 0..4 {
+            a[2 * k] = _mm512_unpacklo_epi32(c[2 * k], c[2 * k + 1]);
+            a[2 * k + 1] = _mm512_unpackhi_epi32(c[2 * k], c[2 * k + 1]);
+        }
+        // In 128-bit lane L of each half, b[4k + m] holds word 4L + m of vectors 4k..4k + 4.
+        let mut b = [_mm512_setzero_si512(); 8];
+        for k in 0..2 {
+            b[4 * k] = _mm512_unpacklo_epi64(a[4 * k], a[4 * k + 2]);
+            b[4 * k + 1] = _mm512_unpackhi_epi64(a[4 * k], a[4 * k + 2]);
+            b[4 * k + 2] = _mm512_unpacklo_epi64(a[4 * k + 1], a[4 * k + 3]);
+            b[4 * k + 3] = _mm512_unpackhi_epi64(a[4 * k + 1], a[4 * k + 3]);
+        }
+        // Word m: lanes 0 and 2 of b[m], then lanes 0 and 2 of b[4 + m] into lanes 1 and 3;
+        // word 4 + m: lanes 1 and 3 of b[4 + m], lanes 1 and 3 of b[m] into lanes 0 and 2.
+        for m in 0..4 {
+            c[m] = _mm512_mask_shuffle_i64x2::<0b1000_0000>(b[m], 0b1100_1100, b[4 + m], b[4 + m]);
+            c[4 + m] = _mm512_mask_shuffle_i64x2::<0b0011_0001>(b[4 + m], 0b0011_0011, b[m], b[m]);
+        }
+    }
+}
+
 /// Mask of the first `n` lanes.
 #[inline(always)]
 fn first_lanes(n: usize) -> __mmask16 {
     assert!(n <= 16);
     ((1u32 << n) - 1) as __mmask16
+}
+
+impl Avx512 {
+    /// `x^7` for signed 32-bit inputs in `[−p, p]`, reduced to `[0, p)`.
+    #[inline(always)]
+    fn pow7_signed(x: __m512i) -> Self {
+        let even = pow7_halves(x);
+        let odd = pow7_halves(movehdup(x));
+        Self(canonicalize_signed(merge_high_halves(even, odd)))
+    }
 }
 
 impl Packed for Avx512 {
@@ -193,6 +288,37 @@ impl Packed for Avx512 {
     }
 
     #[inline(always)]
+    fn transpose_rows_in(block: &mut [Self]) {
+        let r: &mut [Self; 16] = block.try_into().unwrap();
+        // Rows j and j + 8 side by side, then an 8 × 8 transpose in each 256-bit half:
+        // half the shuffles of a full transpose.
+        let mut c = [r[0].0; 8];
+        for (j, c) in c.iter_mut().enumerate() {
+            // SAFETY: as in `splat_u32`.
+            *c = unsafe { _mm512_inserti64x4::<1>(r[j].0, _mm512_castsi512_si256(r[j + 8].0)) };
+        }
+        transpose_8x8_halves(&mut c);
+        for (x, c) in r.iter_mut().zip(c) {
+            *x = Self(c);
+        }
+    }
+
+    #[inline(always)]
+    fn transpose_rows_out(block: &mut [Self]) {
+        let r: &mut [Self; 16] = block.try_into().unwrap();
+        let mut c = [r[0].0; 8];
+        for (c, x) in c.iter_mut().zip(r.iter()) {
+            *c = x.0;
+        }
+        transpose_8x8_halves(&mut c);
+        for (j, c) in c.into_iter().enumerate() {
+            r[j] = Self(c);
+            // SAFETY: as in `splat_u32`.
+            r[j + 8] = Self(unsafe { _mm512_castsi256_si512(_mm512_extracti64x4_epi64::<1>(c)) });
+        }
+    }
+
+    #[inline(always)]
     fn add(self, rhs: Self) -> Self {
         // SAFETY: as in `splat_u32`. a + b < 2p < 2^32, and min(s, s − p) picks s − p
         // exactly when s ≥ p (otherwise s − p wraps above s).
@@ -241,17 +367,20 @@ impl Packed for Avx512 {
 
     #[inline(always)]
     fn div_2exp<const K: u32>(self) -> Self {
-        // See `super::div_2exp_u32`, with lo·15·2^(27−K) = (u >> 1) − (u >> 5) for
-        // u = x << (32 − K) = lo·2^(32−K): shifts only, no mask constant (a register
-        // fewer per K; width 24 is short of registers). The counts go through vectors
-        // because they are not const-generic expressions; LLVM emits immediates.
-        // SAFETY: as in `splat_u32`.
-        unsafe {
-            let hi = _mm512_srli_epi32::<K>(self.0);
-            let u = _mm512_sll_epi32(self.0, _mm_cvtsi32_si128(32 - K as i32));
-            let t = _mm512_sub_epi32(_mm512_srli_epi32::<1>(u), _mm512_srli_epi32::<5>(u));
-            Self(canonicalize_signed(_mm512_sub_epi32(hi, t)))
-        }
+        Self::splat(0).sub(Self(neg_div_2exp::<K>(self.0)))
+    }
+
+    #[inline(always)]
+    fn div_2exp_add<const K: u32>(self, acc: Self) -> Self {
+        // acc − (−x/2^K): `sub` takes a second operand in [0, p], so the negated quotient
+        // needs no canonical form (two or three instructions fewer than `div_2exp` then
+        // `add`).
+        acc.sub(Self(neg_div_2exp::<K>(self.0)))
+    }
+
+    #[inline(always)]
+    fn div_2exp_sub<const K: u32>(self, acc: Self) -> Self {
+        acc.add(Self(neg_div_2exp::<K>(self.0)))
     }
 
     #[inline(always)]
@@ -259,12 +388,14 @@ impl Packed for Avx512 {
         // x + (rc − p) lies in [−p, p): a signed input for the signed Montgomery products,
         // one addition instead of a reduced one.
         // SAFETY: as in `splat_u32`.
-        unsafe {
-            let x = _mm512_add_epi32(self.0, splat_u32(rc_minus_p));
-            let even = pow7_halves(x);
-            let odd = pow7_halves(movehdup(x));
-            Self(canonicalize_signed(merge_high_halves(even, odd)))
-        }
+        unsafe { Self::pow7_signed(_mm512_add_epi32(self.0, splat_u32(rc_minus_p))) }
+    }
+
+    #[inline(always)]
+    fn sub_pow7(self, rhs: Self) -> Self {
+        // Both in [0, p): the difference is a signed input in (−p, p), no reduction.
+        // SAFETY: as in `splat_u32`.
+        Self::pow7_signed(unsafe { _mm512_sub_epi32(self.0, rhs.0) })
     }
 }
 
@@ -402,7 +533,7 @@ fn internal_finish(dx: Avx512, rest: Avx512, s0: Avx512) -> (Avx512, Avx512) {
 }
 
 /// The width-16 permutation of one state held in one AVX-512 register.
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn permute16_state(state: &mut [BabyBear; 16]) {
     // SAFETY: `[BabyBear; 16]` is 16 `repr(transparent)` u32s: an unaligned 64-byte load.
     let mut x = Avx512(unsafe { _mm512_loadu_si512(state.as_ptr().cast()) });
@@ -425,7 +556,7 @@ pub(crate) fn permute16_state(state: &mut [BabyBear; 16]) {
 }
 
 /// The width-24 permutation of one state held in two AVX-512 registers.
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn permute24_state(state: &mut [BabyBear; 24]) {
     let (lo, hi) = state.split_at_mut(16);
     // SAFETY: 16 and 8 `BabyBear`s (`repr(transparent)` u32s): an unaligned 64-byte load

@@ -52,6 +52,21 @@ pub(crate) trait Packed: Copy {
     /// lane l of `block[i]` is what lane i of `block[l]` was.
     fn transpose(block: &mut [Self]);
 
+    /// [`Packed::transpose`] of `LANES` rows of `LANES / 2` elements: row l is the low half
+    /// of `block[l]` (the high halves are ignored); afterwards lane l of `block[i]`, for
+    /// `i < LANES / 2`, is element i of row l. `LANES ≥ 2`.
+    #[inline(always)]
+    fn transpose_rows_in(block: &mut [Self]) {
+        Self::transpose(block);
+    }
+
+    /// The inverse of [`Packed::transpose_rows_in`]: from the vectors `block[..LANES / 2]`,
+    /// row l into the low half of `block[l]` (the high halves are unspecified).
+    #[inline(always)]
+    fn transpose_rows_out(block: &mut [Self]) {
+        Self::transpose(block);
+    }
+
     fn add(self, rhs: Self) -> Self;
     fn sub(self, rhs: Self) -> Self;
     fn mul(self, rhs: Self) -> Self;
@@ -62,9 +77,29 @@ pub(crate) trait Packed: Copy {
     /// `self / 2^K`, for `1 ≤ K ≤ 27`.
     fn div_2exp<const K: u32>(self) -> Self;
 
+    /// `acc + self / 2^K`, for `1 ≤ K ≤ 27` (the internal layer's diagonal entries that
+    /// are inverse powers of two).
+    #[inline(always)]
+    fn div_2exp_add<const K: u32>(self, acc: Self) -> Self {
+        acc.add(self.div_2exp::<K>())
+    }
+
+    /// `acc − self / 2^K`, for `1 ≤ K ≤ 27`.
+    #[inline(always)]
+    fn div_2exp_sub<const K: u32>(self, acc: Self) -> Self {
+        acc.sub(self.div_2exp::<K>())
+    }
+
     #[inline(always)]
     fn double(self) -> Self {
         self.add(self)
+    }
+
+    /// `(self − rhs)^7`: the S-box of the next partial round's first element, formed from
+    /// `self = tail + rc` and `rhs` = this round's S-box output (see `rounds::partial_rounds`).
+    #[inline(always)]
+    fn sub_pow7(self, rhs: Self) -> Self {
+        self.sub(rhs).add_rc_pow7(0u32.wrapping_sub(kiln_field::P))
     }
 
     /// `(self + rc)^7`: the S-box of one round, given `rc_minus_p = rc − p (mod 2^32)` for
@@ -99,4 +134,97 @@ pub(crate) const fn div_2exp_u32(x: u32, k: u32) -> u32 {
 #[inline(always)]
 pub(crate) const fn halve_u32(x: u32) -> u32 {
     (x >> 1) + ((x & 1) * ((kiln_field::P + 1) >> 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use kiln_field::{BabyBear, Field, P};
+
+    use super::Packed;
+
+    /// Words where the division formulas branch: zero, a zero low part, the extremes.
+    fn edge_words() -> Vec<u32> {
+        let mut words = vec![0, 1, 2, 3, P - 1, P - 2, (P - 1) / 2, 1 << 30];
+        for k in 1..=27 {
+            words.extend([1 << k, (1 << k) - 1, (1 << k) + 1, P - (1 << k)]);
+        }
+        let mut state = 0x9e37_79b9u32;
+        for _ in 0..200 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            words.push(state % P);
+        }
+        words.retain(|&w| w < P);
+        words
+    }
+
+    /// `x / 2^K`, `acc + x / 2^K` and `acc − x / 2^K` on every lane layout of `V`, against
+    /// field arithmetic.
+    fn check_div_2exp<V: Packed, const K: u32>() {
+        let inv = BabyBear::new(1 << K).inverse();
+        let words = edge_words();
+        let accs = [0, 1, P - 1, P / 2];
+        for chunk in words.chunks(V::LANES) {
+            let xs: Vec<BabyBear> = chunk.iter().map(|&w| BabyBear::from_monty(w)).collect();
+            let x = V::load_partial(&xs);
+            for &acc in &accs {
+                let acc_v = V::splat(acc);
+                let mut got = vec![BabyBear::from_monty(0); xs.len()];
+                for (op, out) in [
+                    (0, x.div_2exp::<K>()),
+                    (1, x.div_2exp_add::<K>(acc_v)),
+                    (2, x.div_2exp_sub::<K>(acc_v)),
+                ] {
+                    out.store_partial(&mut got);
+                    for (g, &xi) in got.iter().zip(&xs) {
+                        let q = xi * inv;
+                        let a = BabyBear::from_monty(acc);
+                        let want = [q, a + q, a - q][op];
+                        assert_eq!(
+                            g.to_monty(),
+                            want.to_monty(),
+                            "K = {K}, op {op}, x = {xi:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_all_k<V: Packed>() {
+        macro_rules! each_k {
+            ($($k:literal)*) => { $(check_div_2exp::<V, $k>();)* };
+        }
+        each_k!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27);
+    }
+
+    #[test]
+    fn division_by_powers_of_two_matches_the_field() {
+        check_all_k::<BabyBear>();
+        #[cfg(target_arch = "x86_64")]
+        {
+            use crate::CpuBackend;
+            #[target_feature(enable = "avx2")]
+            fn avx2() {
+                check_all_k::<super::avx2::Avx2>();
+            }
+            #[target_feature(enable = "avx512f,avx512bw")]
+            fn avx512() {
+                check_all_k::<super::avx512::Avx512>();
+            }
+            if CpuBackend::Avx2.is_available() {
+                // SAFETY: avx2 detected.
+                unsafe { avx2() };
+            } else {
+                eprintln!("skipping AVX2 division checks: not available on this CPU");
+            }
+            if CpuBackend::Avx512.is_available() {
+                // SAFETY: avx512f and avx512bw detected.
+                unsafe { avx512() };
+            } else {
+                eprintln!("skipping AVX-512 division checks: not available on this CPU");
+            }
+        }
+    }
 }

@@ -36,7 +36,8 @@ pub trait Permutation<const WIDTH: usize>: Copy + Send + Sync {
 fn single16(backend: CpuBackend, state: &mut [BabyBear; 16]) {
     #[cfg(target_arch = "x86_64")]
     if backend == CpuBackend::Avx512 {
-        // SAFETY: `backend` was checked available (avx512f detected) where it was stored.
+        // SAFETY: `backend` was checked available (avx512f and avx512bw detected) where it
+        // was stored.
         unsafe { crate::packed::avx512::permute16_state(state) };
         return;
     }
@@ -49,7 +50,8 @@ fn single16(backend: CpuBackend, state: &mut [BabyBear; 16]) {
 fn single24(backend: CpuBackend, state: &mut [BabyBear; 24]) {
     #[cfg(target_arch = "x86_64")]
     if backend == CpuBackend::Avx512 {
-        // SAFETY: `backend` was checked available (avx512f detected) where it was stored.
+        // SAFETY: `backend` was checked available (avx512f and avx512bw detected) where it
+        // was stored.
         unsafe { crate::packed::avx512::permute24_state(state) };
         return;
     }
