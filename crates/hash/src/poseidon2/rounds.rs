@@ -264,10 +264,8 @@ fn partial_rounds<V: Packed, const WIDTH: usize>(state: &mut [V; WIDTH], rcs: &[
         internal_diag(state, full);
         sigma = next_input.sub_pow7(sigma);
     }
-    let tail = sum(&state[1..]);
-    let full = tail.add(sigma);
-    state[0] = tail.sub(sigma);
-    internal_diag(state, full);
+    state[0] = sigma;
+    internal_layer(state);
 }
 
 /// The width-16 permutation on `V::LANES` states at once.
