@@ -1,6 +1,9 @@
 //! Permutation throughput, kiln-hash beside Plonky3 0.8, widths 16 and 24.
 //!
-//! `kiln/<backend>`: `permute_many` on 1024 states (every backend this CPU runs).
+//! `kiln/<backend>`: `permute_many` on 1024 states held as rows (every backend this CPU
+//! runs). `kiln/blocks`: `permute_blocks` on the same number of states held in blocks of
+//! 16, the memory layout of Plonky3's AVX-512 packed states (the like-for-like
+//! comparison with `plonky3/packed16`).
 //! `plonky3/packed`: Plonky3's permutation on `[BabyBear::Packing; W]` (AVX2/AVX-512
 //! when the build enables them, else scalar), 1024 states in all.
 //! `plonky3/scalar`, `kiln/single`: one `[BabyBear; W]` at a time.
@@ -10,7 +13,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kiln_field::BabyBear;
-use kiln_hash::{CpuBackend, Permutation, Poseidon2W16, Poseidon2W24};
+use kiln_hash::{BLOCK, CpuBackend, Permutation, Poseidon2W16, Poseidon2W24};
 use p3_baby_bear::{BabyBear as P3, default_babybear_poseidon2_16, default_babybear_poseidon2_24};
 use p3_field::{Field, PackedValue};
 use p3_symmetric::Permutation as _;
@@ -36,6 +39,12 @@ macro_rules! bench_width {
             });
         }
         let perm = <$ours>::new();
+        let mut blocks: Vec<[[BabyBear; BLOCK]; $width]> = (0..STATES / BLOCK)
+            .map(|_| core::array::from_fn(|_| rng.random()))
+            .collect();
+        group.bench_function("kiln/blocks", |b| {
+            b.iter(|| perm.permute_blocks(black_box(&mut blocks)))
+        });
         let mut batch = states.clone();
         group.bench_function("kiln/single", |b| {
             b.iter(|| {

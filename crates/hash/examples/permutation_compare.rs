@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use kiln_field::BabyBear;
-use kiln_hash::{Permutation, Poseidon2W16, Poseidon2W24};
+use kiln_hash::{BLOCK, Permutation, Poseidon2W16, Poseidon2W24};
 use p3_baby_bear::{BabyBear as P3, default_babybear_poseidon2_16, default_babybear_poseidon2_24};
 use p3_field::{Field, PackedValue};
 use p3_symmetric::Permutation as _;
@@ -35,11 +35,17 @@ macro_rules! compare {
         let mut theirs: Vec<[P3Packing; $width]> = (0..STATES / lanes)
             .map(|_| core::array::from_fn(|_| P3Packing::from_fn(|_| rng.random())))
             .collect();
+        let mut blocks: Vec<[[BabyBear; BLOCK]; $width]> = (0..STATES / BLOCK)
+            .map(|_| core::array::from_fn(|_| rng.random()))
+            .collect();
         let perm = <$ours>::new();
         let p3 = $p3;
-        let (mut best_ours, mut best_p3) = (Duration::MAX, Duration::MAX);
+        let (mut best_ours, mut best_cols, mut best_p3) = (Duration::MAX, Duration::MAX, Duration::MAX);
         for _ in 0..$reps {
             best_ours = best_ours.min(time(&mut || perm.permute_many(black_box(&mut ours))));
+            best_cols = best_cols.min(time(&mut || {
+                perm.permute_blocks(black_box(&mut blocks))
+            }));
             best_p3 = best_p3.min(time(&mut || {
                 for s in black_box(&mut theirs).iter_mut() {
                     p3.permute_mut(s);
@@ -54,6 +60,13 @@ macro_rules! compare {
             perm.backend(),
             ns(best_p3),
             ns(best_ours) / ns(best_p3)
+        );
+        println!(
+            "width {:>2}: kiln {:>7.1} ns/perm (blocks)  | plonky3 {:>7.1} ns/perm (packed) | kiln/plonky3 {:.3}",
+            $width,
+            ns(best_cols),
+            ns(best_p3),
+            ns(best_cols) / ns(best_p3)
         );
     }};
 }

@@ -23,5 +23,5 @@ pub use error::{BackendError, CommitError, OpenError, VerifyError};
 pub use matrix::MatrixError;
 pub use matrix::{AsColMajor, ColMajor, ColMajorMatrix, Dimensions};
 pub use mmcs::{BatchOpening, MerkleTree, MerkleTreeMmcs};
-pub use poseidon2::{Permutation, Poseidon2W16, Poseidon2W24};
+pub use poseidon2::{BLOCK, Permutation, Poseidon2W16, Poseidon2W24};
 pub use sponge::{DIGEST_ELEMS, Digest, PaddingFreeSponge, RATE};

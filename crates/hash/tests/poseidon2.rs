@@ -7,7 +7,7 @@ mod common;
 use common::{backends, from_p3_array, to_p3_array};
 use kiln_field::{BabyBear, Field};
 use kiln_hash::{
-    CpuBackend, POSEIDON2_W16, POSEIDON2_W24, Permutation, Poseidon2Constants, Poseidon2W16,
+    BLOCK, CpuBackend, POSEIDON2_W16, POSEIDON2_W24, Permutation, Poseidon2Constants, Poseidon2W16,
     Poseidon2W24,
 };
 use p3_baby_bear::{
@@ -139,6 +139,94 @@ fn check_edge_values<const W: usize, P: Permutation<W>>(
     for (s, r) in states.iter().zip(&reference) {
         assert_eq!(plonky3(*s), *r, "width {W}, Plonky3");
     }
+    for backend in backends() {
+        let perm = with_backend(backend).unwrap();
+        let mut blocks = to_blocks(&states);
+        perm.permute_blocks(&mut blocks);
+        assert_eq!(
+            from_blocks(&blocks),
+            reference,
+            "width {W}, {backend:?}, blocks"
+        );
+    }
+}
+
+/// `states` (a multiple of [`BLOCK`]) in the layout of [`Permutation::permute_blocks`].
+fn to_blocks<const W: usize>(states: &[[BabyBear; W]]) -> Vec<[[BabyBear; BLOCK]; W]> {
+    assert_eq!(states.len() % BLOCK, 0);
+    states
+        .chunks(BLOCK)
+        .map(|group| core::array::from_fn(|j| core::array::from_fn(|l| group[l][j])))
+        .collect()
+}
+
+/// The inverse of [`to_blocks`].
+fn from_blocks<const W: usize>(blocks: &[[[BabyBear; BLOCK]; W]]) -> Vec<[BabyBear; W]> {
+    blocks
+        .iter()
+        .flat_map(|block| (0..BLOCK).map(move |l| core::array::from_fn(|j| block[j][l])))
+        .collect()
+}
+
+/// Random states in blocks, on every backend, equal Plonky3's permutation state by state;
+/// so does the trait's default `permute_blocks` (a loop over `permute_mut`).
+#[test]
+fn blocks_match_plonky3() {
+    /// Only the required method: exercises the default batched methods.
+    #[derive(Clone, Copy)]
+    struct OneAtATime<P>(P);
+    impl<const W: usize, P: Permutation<W>> Permutation<W> for OneAtATime<P> {
+        fn permute_mut(&self, state: &mut [BabyBear; W]) {
+            self.0.permute_mut(state);
+        }
+    }
+
+    fn check<const W: usize, P: Permutation<W>>(
+        perms: Vec<(String, P)>,
+        plonky3: impl Fn([BabyBear; W]) -> [BabyBear; W],
+    ) {
+        let mut rng = ChaCha20Rng::seed_from_u64(24);
+        for n_blocks in [0, 1, 3] {
+            let states: Vec<[BabyBear; W]> = (0..n_blocks * BLOCK).map(|_| rng.random()).collect();
+            let expected: Vec<_> = states.iter().map(|s| plonky3(*s)).collect();
+            for (name, perm) in &perms {
+                let mut blocks = to_blocks(&states);
+                perm.permute_blocks(&mut blocks);
+                assert_eq!(
+                    from_blocks(&blocks),
+                    expected,
+                    "width {W}, {name}, {n_blocks} blocks"
+                );
+                let mut rows = states.clone();
+                perm.permute_many(&mut rows);
+                assert_eq!(rows, expected, "width {W}, {name}, rows");
+            }
+        }
+    }
+
+    let mut perms16: Vec<(String, Poseidon2W16)> = backends()
+        .into_iter()
+        .map(|b| (format!("{b:?}"), Poseidon2W16::with_backend(b).unwrap()))
+        .collect();
+    perms16.push(("new()".into(), Poseidon2W16::new()));
+    check(perms16, |s| {
+        from_p3_array(default_babybear_poseidon2_16().permute(to_p3_array(s)))
+    });
+    check(
+        vec![("default methods".into(), OneAtATime(Poseidon2W16::new()))],
+        |s| from_p3_array(default_babybear_poseidon2_16().permute(to_p3_array(s))),
+    );
+    let perms24: Vec<(String, Poseidon2W24)> = backends()
+        .into_iter()
+        .map(|b| (format!("{b:?}"), Poseidon2W24::with_backend(b).unwrap()))
+        .collect();
+    check(perms24, |s| {
+        from_p3_array(default_babybear_poseidon2_24().permute(to_p3_array(s)))
+    });
+    check(
+        vec![("default methods".into(), OneAtATime(Poseidon2W24::new()))],
+        |s| from_p3_array(default_babybear_poseidon2_24().permute(to_p3_array(s))),
+    );
 }
 
 /// The textbook permutation: explicit matrices, no shortcuts.

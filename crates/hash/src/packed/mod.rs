@@ -102,6 +102,17 @@ pub(crate) trait Packed: Copy {
         self.sub(rhs).add_rc_pow7(0u32.wrapping_sub(kiln_field::P))
     }
 
+    /// [`Packed::add_rc_pow7`] on `N` vectors (`rc` as there), the S-box chains
+    /// interleaved where the backend gains from it.
+    #[inline(always)]
+    fn add_rc_pow7_n<const N: usize>(x: [Self; N], rc: [u32; N]) -> [Self; N] {
+        let mut out = x;
+        for i in 0..N {
+            out[i] = x[i].add_rc_pow7(rc[i]);
+        }
+        out
+    }
+
     /// `(self + rc)^7`: the S-box of one round, given `rc_minus_p = rc − p (mod 2^32)` for
     /// a Montgomery word `rc` (the form the SIMD backends add without a reduction).
     #[inline(always)]

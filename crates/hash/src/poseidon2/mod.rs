@@ -29,7 +29,28 @@ pub trait Permutation<const WIDTH: usize>: Copy + Send + Sync {
             self.permute_mut(state);
         }
     }
+
+    /// Permutes the states held in blocks of [`BLOCK`] states, element-major: lane l of
+    /// `blocks[b][j]` is element j of state `BLOCK · b + l` (the memory layout of Plonky3's
+    /// `[PackedBabyBear; WIDTH]` on AVX-512). Batched implementations load every state
+    /// element of a group of states with one vector load and need no transposition; the
+    /// result equals [`Permutation::permute_many`] on the same states held as rows.
+    fn permute_blocks(&self, blocks: &mut [[[BabyBear; BLOCK]; WIDTH]]) {
+        for block in blocks {
+            for l in 0..BLOCK {
+                let mut state: [BabyBear; WIDTH] = core::array::from_fn(|j| block[j][l]);
+                self.permute_mut(&mut state);
+                for (row, x) in block.iter_mut().zip(state) {
+                    row[l] = x;
+                }
+            }
+        }
+    }
 }
+
+/// States per block in [`Permutation::permute_blocks`]: the lane count of the widest
+/// backend (AVX-512), a whole number of vectors on every backend.
+pub const BLOCK: usize = 16;
 
 /// One width-16 permutation: in one AVX-512 register where available.
 #[inline]
@@ -60,7 +81,7 @@ fn single24(backend: CpuBackend, state: &mut [BabyBear; 24]) {
 }
 
 macro_rules! poseidon2_width {
-    ($(#[$doc:meta])* $name:ident, $width:literal, $single:ident, $many:ident) => {
+    ($(#[$doc:meta])* $name:ident, $width:literal, $single:ident, $many:ident, $blocks:ident) => {
         $(#[$doc])*
         ///
         /// Bit-for-bit equal to Plonky3's `default_babybear_poseidon2_N` (p3-baby-bear 0.8).
@@ -108,6 +129,10 @@ macro_rules! poseidon2_width {
             fn permute_many(&self, states: &mut [[BabyBear; $width]]) {
                 dispatch!(self.backend, $many(states));
             }
+
+            fn permute_blocks(&self, blocks: &mut [[[BabyBear; BLOCK]; $width]]) {
+                dispatch!(self.backend, $blocks(blocks));
+            }
         }
     };
 }
@@ -117,7 +142,8 @@ poseidon2_width!(
     Poseidon2W16,
     16,
     single16,
-    permute_many16
+    permute_many16,
+    permute_blocks16
 );
 
 poseidon2_width!(
@@ -125,5 +151,6 @@ poseidon2_width!(
     Poseidon2W24,
     24,
     single24,
-    permute_many24
+    permute_many24,
+    permute_blocks24
 );
