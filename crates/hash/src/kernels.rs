@@ -176,8 +176,7 @@ fn scatter_states<V: Packed, const W: usize>(v: &[V; W], group: &mut [[BabyBear;
 /// Permutes `states`, `V::LANES` at a time (two groups at a time if `V::INTERLEAVE`).
 #[inline(always)]
 fn permute_many<V: Packed, const W: usize, P: Width<V, W>>(states: &mut [[BabyBear; W]]) {
-    let groups = if V::INTERLEAVE { 2 } else { 1 };
-    for pair in states.chunks_mut(groups * V::LANES) {
+    for pair in states.chunks_mut(group_size::<V>()) {
         let (first, second) = pair.split_at_mut(pair.len().min(V::LANES));
         let mut a = [V::splat(0); W];
         gather_states(first, &mut a);
@@ -193,6 +192,15 @@ fn permute_many<V: Packed, const W: usize, P: Width<V, W>>(states: &mut [[BabyBe
     }
 }
 
+/// States permuted per step: `V::LANES`, or twice that where `V::INTERLEAVE`.
+const fn group_size<V: Packed>() -> usize {
+    if V::INTERLEAVE {
+        2 * V::LANES
+    } else {
+        V::LANES
+    }
+}
+
 /// Permutes the states held in blocks of [`BLOCK`]: lane l of `blocks[b][j]` is element j
 /// of state `BLOCK · b + l`. Each state element of `V::LANES` states is one contiguous load
 /// from memory the group owns alone, so no transposition is needed.
@@ -200,13 +208,7 @@ fn permute_many<V: Packed, const W: usize, P: Width<V, W>>(states: &mut [[BabyBe
 fn permute_blocks<V: Packed, const W: usize, P: Width<V, W>>(
     blocks: &mut [[[BabyBear; BLOCK]; W]],
 ) {
-    const {
-        assert!(BLOCK.is_multiple_of(if V::INTERLEAVE {
-            2 * V::LANES
-        } else {
-            V::LANES
-        }))
-    };
+    const { assert!(BLOCK.is_multiple_of(group_size::<V>())) };
     for block in blocks {
         let mut start = 0;
         while start < BLOCK {
@@ -230,11 +232,7 @@ fn permute_blocks<V: Packed, const W: usize, P: Width<V, W>>(
             for (x, row) in a.iter().zip(block.iter_mut()) {
                 x.store_partial(&mut row[start..start + V::LANES]);
             }
-            start += if V::INTERLEAVE {
-                2 * V::LANES
-            } else {
-                V::LANES
-            };
+            start += group_size::<V>();
         }
     }
 }

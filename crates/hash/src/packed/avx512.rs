@@ -191,26 +191,38 @@ fn neg_div_2exp<const K: u32>(x: __m512i) -> __m512i {
     }
 }
 
-/// Transposes the 8 × 8 matrix of 32-bit words in each 256-bit half of `c` (vector j, word
-/// i ↦ vector i, word j): the interleaves of [`Packed::transpose`], then 128-bit lanes
-/// exchanged between vector pairs by masked lane shuffles.
+/// The first two stages of a transpose of 32-bit words: 32-bit elements of vector pairs
+/// interleaved, then 64-bit elements of pairs of those. In 128-bit lane j of the result,
+/// vector 4k + m holds word 4j + m of `c[4k..4k + 4]`. `N` is a multiple of 4.
 #[inline(always)]
-fn transpose_8x8_halves(c: &mut [__m512i; 8]) {
+fn interleave_quads<const N: usize>(c: &[__m512i; N]) -> [__m512i; N] {
     // SAFETY: as in `splat_u32`.
     unsafe {
-        let mut a = [_mm512_setzero_si512(); 8];
-        for k in 0..4 {
+        let mut a = [_mm512_setzero_si512(); N];
+        for k in 0..N / 2 {
             a[2 * k] = _mm512_unpacklo_epi32(c[2 * k], c[2 * k + 1]);
             a[2 * k + 1] = _mm512_unpackhi_epi32(c[2 * k], c[2 * k + 1]);
         }
-        // In 128-bit lane L of each half, b[4k + m] holds word 4L + m of vectors 4k..4k + 4.
-        let mut b = [_mm512_setzero_si512(); 8];
-        for k in 0..2 {
+        let mut b = [_mm512_setzero_si512(); N];
+        for k in 0..N / 4 {
             b[4 * k] = _mm512_unpacklo_epi64(a[4 * k], a[4 * k + 2]);
             b[4 * k + 1] = _mm512_unpackhi_epi64(a[4 * k], a[4 * k + 2]);
             b[4 * k + 2] = _mm512_unpacklo_epi64(a[4 * k + 1], a[4 * k + 3]);
             b[4 * k + 3] = _mm512_unpackhi_epi64(a[4 * k + 1], a[4 * k + 3]);
         }
+        b
+    }
+}
+
+/// Transposes the 8 × 8 matrix of 32-bit words in each 256-bit half of `c` (vector j, word
+/// i ↦ vector i, word j): the interleaves of [`Packed::transpose`], then 128-bit lanes
+/// exchanged between vector pairs by masked lane shuffles.
+#[inline(always)]
+fn transpose_8x8_halves(c: &mut [__m512i; 8]) {
+    // In 128-bit lane L of each half, b[4k + m] holds word 4L + m of vectors 4k..4k + 4.
+    let b = interleave_quads(c);
+    // SAFETY: as in `splat_u32`.
+    unsafe {
         // Word m: lanes 0 and 2 of b[m], then lanes 0 and 2 of b[4 + m] into lanes 1 and 3;
         // word 4 + m: lanes 1 and 3 of b[4 + m], lanes 1 and 3 of b[m] into lanes 0 and 2.
         for m in 0..4 {
@@ -287,22 +299,14 @@ impl Packed for Avx512 {
     #[inline(always)]
     fn transpose(block: &mut [Self]) {
         let r: &mut [Self; 16] = block.try_into().unwrap();
+        // In 128-bit lane j, b[4k + m] holds column 4j + m of rows 4k..4k + 4.
+        let mut rows = [r[0].0; 16];
+        for (x, row) in rows.iter_mut().zip(r.iter()) {
+            *x = row.0;
+        }
+        let b = interleave_quads(&rows);
         // SAFETY: as in `splat_u32`.
         unsafe {
-            // Interleave 32-bit then 64-bit elements of row pairs/quads: in 128-bit lane j,
-            // b[4k + m] then holds column 4j + m of rows 4k..4k + 4.
-            let mut a = [_mm512_setzero_si512(); 16];
-            for k in 0..8 {
-                a[2 * k] = _mm512_unpacklo_epi32(r[2 * k].0, r[2 * k + 1].0);
-                a[2 * k + 1] = _mm512_unpackhi_epi32(r[2 * k].0, r[2 * k + 1].0);
-            }
-            let mut b = [_mm512_setzero_si512(); 16];
-            for k in 0..4 {
-                b[4 * k] = _mm512_unpacklo_epi64(a[4 * k], a[4 * k + 2]);
-                b[4 * k + 1] = _mm512_unpackhi_epi64(a[4 * k], a[4 * k + 2]);
-                b[4 * k + 2] = _mm512_unpacklo_epi64(a[4 * k + 1], a[4 * k + 3]);
-                b[4 * k + 3] = _mm512_unpackhi_epi64(a[4 * k + 1], a[4 * k + 3]);
-            }
             // Then a 4 × 4 transpose of 128-bit lanes: row 4j + m gathers lane j of
             // b[m], b[4 + m], b[8 + m], b[12 + m].
             for m in 0..4 {
