@@ -40,10 +40,10 @@ macro_rules! compare {
             .collect();
         let perm = <$ours>::new();
         let p3 = $p3;
-        let (mut best_ours, mut best_cols, mut best_p3) = (Duration::MAX, Duration::MAX, Duration::MAX);
+        let (mut best_ours, mut best_blocks, mut best_p3) = (Duration::MAX, Duration::MAX, Duration::MAX);
         for _ in 0..$reps {
             best_ours = best_ours.min(time(&mut || perm.permute_many(black_box(&mut ours))));
-            best_cols = best_cols.min(time(&mut || {
+            best_blocks = best_blocks.min(time(&mut || {
                 perm.permute_blocks(black_box(&mut blocks))
             }));
             best_p3 = best_p3.min(time(&mut || {
@@ -64,9 +64,9 @@ macro_rules! compare {
         println!(
             "width {:>2}: kiln {:>7.1} ns/perm (blocks)  | plonky3 {:>7.1} ns/perm (packed) | kiln/plonky3 {:.3}",
             $width,
-            ns(best_cols),
+            ns(best_blocks),
             ns(best_p3),
-            ns(best_cols) / ns(best_p3)
+            ns(best_blocks) / ns(best_p3)
         );
     }};
 }
