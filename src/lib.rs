@@ -30,4 +30,4 @@ pub use merkle::{BackendTree, MatrixRef, MerkleOps};
 pub use msm::{Bases, DeviceVec, MsmCurve, MsmOps};
 pub use ntt::{NttOps, Order};
 pub use scalar_ntt::{ScalarNttOps, ScalarNttPlan};
-pub use stark::{Folder, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};
+pub use stark::{FriFolder, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};

@@ -159,7 +159,7 @@ pub trait StarkOps: Backend {
         spec: &ReducedSpec,
     ) -> Result<Self::Buffer<BabyBearExt4>>;
 
-    /// One FRI round (see [`Folder`]): 2^log_size values over shift·⟨ω⟩ → 2^(log_size − a).
+    /// One FRI round (see [`FriFolder`]): 2^log_size values over shift·⟨ω⟩ → 2^(log_size − a).
     fn fri_fold(
         &self,
         layer: &Self::Buffer<BabyBearExt4>,
@@ -209,13 +209,13 @@ pub struct ReducedSpec {
 /// bits). With f(X) = Σ_{i<2^a} X^i f_i(X^{2^a}), the folded value at y^{2^a} is
 /// f'(y^{2^a}) = Σ_i β^i f_i(y^{2^a}) = 2^{-a} Σ_i (β/y)^i Σ_e ε^{-ei} f(y ε^e).
 #[derive(Clone, Debug)]
-pub struct Folder {
+pub struct FriFolder {
     log_arity: usize,
     inv_dft: Vec<Vec<BabyBear>>,
     k_inv: BabyBear,
 }
 
-impl Folder {
+impl FriFolder {
     pub fn new(log_arity: usize) -> Self {
         let k = 1usize << log_arity;
         let eps_inv = BabyBear::two_adic_generator(log_arity).inverse();
@@ -423,7 +423,7 @@ impl StarkOps for CpuBackend {
         let natural_inv = BabyBear::two_adic_generator(log_size as usize)
             .inverse()
             .powers(groups);
-        let folder = Folder::new(log_arity as usize);
+        let folder = FriFolder::new(log_arity as usize);
         Ok(layer
             .par_chunks_exact(1 << log_arity)
             .enumerate()

@@ -1,5 +1,5 @@
 //! FRI folding schedule and helpers, shared by prover and verifier (the folding itself is
-//! [`kiln::Folder`], shared with the GPU kernels' CPU reference).
+//! [`kiln::FriFolder`], shared with the GPU kernels' CPU reference).
 //!
 //! # Mathematical description
 //! A layer holds the evaluations of f over s·⟨ω_N⟩ in bit-reversed order, so the 2^a

@@ -229,7 +229,7 @@ pub fn verify<A: VerifierAir>(
         powers.push((*input, *at_next, ps));
     }
 
-    let folders: Vec<kiln::Folder> = schedule.iter().map(|&a| kiln::Folder::new(a)).collect();
+    let folders: Vec<kiln::FriFolder> = schedule.iter().map(|&a| kiln::FriFolder::new(a)).collect();
     for (qi, query) in fri.queries.iter().enumerate() {
         let index = ch.sample_bits(log_big as u32);
         shape(
