@@ -20,6 +20,7 @@ mod ffi;
 pub mod merkle;
 pub mod msm;
 pub mod ntt;
+mod repr;
 pub mod scalar_ntt;
 pub mod stark;
 
@@ -27,7 +28,8 @@ pub use backend::{Backend, CpuBackend, CudaBackend, DeviceInfo, Element, EmuBack
 pub use error::{Error, Result};
 pub use kiln_field as field;
 pub use merkle::{BackendTree, MatrixRef, MerkleOps};
-pub use msm::{Bases, DeviceVec, MsmCurve, MsmOps};
+pub use msm::{Bases, MsmCurve, MsmOps};
 pub use ntt::{NttOps, Order};
+pub use repr::{DeviceField, DeviceRepr, DeviceVec};
 pub use scalar_ntt::{ScalarNttOps, ScalarNttPlan};
 pub use stark::{FriFolder, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};

@@ -15,7 +15,8 @@ use common::cuda_or_skip;
 use curves::ark_rng;
 use kiln::EmuBackend;
 use kiln::msm::testing::{self as t, ArithTestOps};
-use kiln::msm::{Bls12_381, Bn254, DeviceField, DeviceRepr, MsmCurve};
+use kiln::msm::{Bls12_381, Bn254, MsmCurve};
+use kiln::{DeviceField, DeviceRepr};
 
 fn words<F: DeviceField>(values: &[F]) -> Vec<u64> {
     let mut out = vec![0u64; values.len() * F::WORDS];

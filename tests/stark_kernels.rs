@@ -291,7 +291,7 @@ fn cuda_openings_and_fri_match_cpu() {
 fn folding_is_polynomial_folding() {
     // Fold the bit-reversed evaluations of f over s·⟨ω_N⟩ and compare with
     // f'(Y) = Σ_i β^i f_i(Y), evaluated directly from f's coefficients.
-    use kiln::ntt::reference::bit_reverse_index;
+    use kiln_field::reverse_bits_len;
     let cpu = CpuBackend::new();
     let mut rng = rng(34);
     for log_arity in 1..=3u32 {
@@ -306,7 +306,7 @@ fn folding_is_polynomial_folding() {
             .map(|p| {
                 eval(
                     &coeffs,
-                    (shift * w.exp_u64(bit_reverse_index(p, log_size) as u64)).into(),
+                    (shift * w.exp_u64(reverse_bits_len(p, log_size as usize) as u64)).into(),
                 )
             })
             .collect();
@@ -324,7 +324,8 @@ fn folding_is_polynomial_folding() {
             w.exp_power_of_2(log_arity as usize),
         );
         for (q, v) in folded.iter().enumerate() {
-            let y: BabyBearExt4 = (s2 * w2.exp_u64(bit_reverse_index(q, log_next) as u64)).into();
+            let y: BabyBearExt4 =
+                (s2 * w2.exp_u64(reverse_bits_len(q, log_next as usize) as u64)).into();
             let mut want = BabyBearExt4::ZERO;
             let mut bp = BabyBearExt4::ONE;
             for part in &parts {

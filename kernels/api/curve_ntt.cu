@@ -10,11 +10,6 @@ namespace {
 
 constexpr uint32_t ELEMENTWISE_THREADS = 256;
 
-uint32_t grid_for(uint64_t work, uint32_t threads) {
-    uint64_t blocks = (work + threads - 1) / threads;
-    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
-}
-
 // Forward or inverse (unscaled) NTT, natural order in and out: DIF passes from the top
 // bit down, then the bit-reversal permutation.
 template <class F>
@@ -59,8 +54,8 @@ kiln_status ntt(F* data, uint32_t log_n, uint32_t inverse, const F* tw, cudaStre
     }
     if (log_n >= 2) {
         auto kernel = bit_reverse_kernel<F>;
-        KILN_LAUNCH(kernel, dim3(grid_for(1ull << log_n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
-                    data, log_n);
+        KILN_LAUNCH(kernel, dim3(kiln::grid_for(1ull << log_n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0,
+                    stream, data, log_n);
         KILN_CHECK_LAUNCH();
     }
     return kiln::ok();
@@ -70,8 +65,8 @@ template <class F>
 kiln_status powers(F* out, uint64_t count, const F* lo, const F* hi, uint32_t log_lo, cudaStream_t stream) {
     if (count == 0) return kiln::ok();
     auto kernel = powers_kernel<F>;
-    KILN_LAUNCH(kernel, dim3(grid_for(count, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, out, count,
-                lo, hi, log_lo);
+    KILN_LAUNCH(kernel, dim3(kiln::grid_for(count, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, out,
+                count, lo, hi, log_lo);
     KILN_CHECK_LAUNCH();
     return kiln::ok();
 }
@@ -80,8 +75,8 @@ template <class F>
 kiln_status scale_powers(F* data, uint64_t count, const F* lo, const F* hi, uint32_t log_lo, cudaStream_t stream) {
     if (count == 0) return kiln::ok();
     auto kernel = scale_powers_kernel<F>;
-    KILN_LAUNCH(kernel, dim3(grid_for(count, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, data, count,
-                lo, hi, log_lo);
+    KILN_LAUNCH(kernel, dim3(kiln::grid_for(count, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, data,
+                count, lo, hi, log_lo);
     KILN_CHECK_LAUNCH();
     return kiln::ok();
 }

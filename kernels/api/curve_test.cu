@@ -9,11 +9,6 @@ namespace {
 
 constexpr uint32_t THREADS = 256;
 
-uint32_t grid_for(uint64_t work) {
-    uint64_t blocks = (work + THREADS - 1) / THREADS;
-    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
-}
-
 template <class F>
 __global__ void ff_test_kernel(uint32_t op, const F* a, const F* b, F* out, uint64_t n) {
     for (uint64_t i = blockIdx.x * static_cast<uint64_t>(blockDim.x) + threadIdx.x; i < n;
@@ -113,7 +108,7 @@ KILN_EXPORT(ff_test)(uint32_t field, uint32_t op, const uint64_t* d_a, const uin
     return with_field(field, [&](auto f) {
         using F = decltype(f);
         auto kernel = ff_test_kernel<F>;
-        KILN_LAUNCH(kernel, dim3(grid_for(n)), dim3(THREADS), 0, static_cast<cudaStream_t>(stream), op,
+        KILN_LAUNCH(kernel, dim3(kiln::grid_for(n, THREADS)), dim3(THREADS), 0, static_cast<cudaStream_t>(stream), op,
                     reinterpret_cast<const F*>(d_a), reinterpret_cast<const F*>(d_b), reinterpret_cast<F*>(d_out), n);
         KILN_CHECK_LAUNCH();
         return kiln::ok();
@@ -128,7 +123,7 @@ KILN_EXPORT(ec_test)(uint32_t curve, uint32_t op, const uint64_t* d_a, const uin
     return kiln::with_curve(curve, [&](auto c) {
         using C = decltype(c);
         auto kernel = ec_test_kernel<C>;
-        KILN_LAUNCH(kernel, dim3(grid_for(n)), dim3(THREADS), 0, static_cast<cudaStream_t>(stream), op,
+        KILN_LAUNCH(kernel, dim3(kiln::grid_for(n, THREADS)), dim3(THREADS), 0, static_cast<cudaStream_t>(stream), op,
                     reinterpret_cast<const typename C::xyzz*>(d_a), reinterpret_cast<const typename C::xyzz*>(d_b),
                     reinterpret_cast<const typename C::affine*>(d_b), reinterpret_cast<typename C::xyzz*>(d_out), n);
         KILN_CHECK_LAUNCH();

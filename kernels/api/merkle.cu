@@ -29,11 +29,6 @@ bool unroll_rounds() {
     return on;
 }
 
-uint32_t grid_for(uint64_t work, uint32_t threads) {
-    uint64_t blocks = (work + threads - 1) / threads;
-    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
-}
-
 uint32_t log2_exact(uint64_t x) {
     uint32_t l = 0;
     while ((1ull << l) < x)
@@ -150,7 +145,7 @@ KILN_EXPORT(poseidon2_permute)(uint32_t* d_states, uint64_t count, uint32_t widt
     if (count == 0) return kiln::ok();
     if (!d_states) return kiln::invalid("null device pointer");
     cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
-    const dim3 grid(grid_for(count, PERMUTE_THREADS)), block(PERMUTE_THREADS);
+    const dim3 grid(kiln::grid_for(count, PERMUTE_THREADS)), block(PERMUTE_THREADS);
     if (width == 16) {
         auto kernel = unroll_rounds() ? permute_kernel<16, true> : permute_kernel<16, false>;
         KILN_LAUNCH(kernel, grid, block, 0, stream, d_states, count);
@@ -215,7 +210,7 @@ KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint
     KILN_TRY_CUDA(scratch.upload(blob.bytes, &device));
     const uint64_t tasks = static_cast<uint64_t>(count + 1) * queries;
     auto kernel = open_kernel;
-    KILN_LAUNCH(kernel, dim3(grid_for(tasks, 1)), dim3(OPEN_THREADS), 0, stream,
+    KILN_LAUNCH(kernel, dim3(kiln::grid_for(tasks, 1)), dim3(OPEN_THREADS), 0, stream,
                 reinterpret_cast<const kiln_matrix*>(device + at_matrices),
                 reinterpret_cast<const uint32_t*>(device + at_offsets), count,
                 reinterpret_cast<const uint32_t* const*>(device + at_layers), K,

@@ -20,11 +20,6 @@ constexpr uint32_t LOG_CHUNK1 = 4;
 constexpr uint32_t LOG_SEG = 4;
 constexpr uint32_t MAX_LEVELS = 32;
 
-uint32_t grid_for(uint64_t work, uint32_t threads) {
-    uint64_t blocks = (work + threads - 1) / threads;
-    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
-}
-
 uint32_t windows_for(uint32_t scalar_bits, uint32_t c) { return (scalar_bits + 1 + c - 1) / c; }
 
 // The window size minimising the estimated number of additions: W·n mixed additions for
@@ -161,8 +156,8 @@ kiln_status run_msm(const uint64_t* d_bases, const uint64_t* d_scalars, uint64_t
         KILN_TRY_CUDA(cudaMemsetAsync(buckets, 0, p.keys * sizeof(xyzz), stream));  // all infinity
         {
             auto kernel = histogram_kernel<C>;
-            KILN_LAUNCH(kernel, dim3(grid_for(n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, scalars,
-                        n, montgomery, p.c, p.windows, counts);
+            KILN_LAUNCH(kernel, dim3(kiln::grid_for(n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
+                        scalars, n, montgomery, p.c, p.windows, counts);
             KILN_CHECK_LAUNCH();
         }
         {
@@ -179,8 +174,8 @@ kiln_status run_msm(const uint64_t* d_bases, const uint64_t* d_scalars, uint64_t
         }
         {
             auto kernel = scatter_kernel<C>;
-            KILN_LAUNCH(kernel, dim3(grid_for(n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, scalars,
-                        n, montgomery, p.c, p.windows, counts, keys, vals);
+            KILN_LAUNCH(kernel, dim3(kiln::grid_for(n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
+                        scalars, n, montgomery, p.c, p.windows, counts, keys, vals);
             KILN_CHECK_LAUNCH();
         }
         // counts[keys] now holds the number of entries: the first level's length.

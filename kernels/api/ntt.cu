@@ -9,12 +9,6 @@ namespace {
 
 constexpr uint32_t ELEMENTWISE_THREADS = 256;
 
-uint32_t grid_for(uint64_t work, uint32_t threads) {
-    uint64_t blocks = (work + threads - 1) / threads;
-    // Grid-stride loops cover the rest; 2^20 blocks keep every SM busy.
-    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
-}
-
 // Runs the stages of bits [first_bit, log_n) of a batched NTT over columns `col_stride`
 // words apart, as DIF (decreasing bits) or DIT (increasing bits) passes. `scale`
 // multiplies every output of the last pass.
@@ -80,8 +74,8 @@ kiln_status bit_reverse(uint32_t* data, uint32_t log_n, uint64_t col_stride, uin
     if (log_n < 2) return kiln::ok();
     uint64_t total = static_cast<uint64_t>(batch) << log_n;
     auto kernel = bit_reverse_kernel;
-    KILN_LAUNCH(kernel, dim3(grid_for(total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, data, log_n,
-                col_stride, batch);
+    KILN_LAUNCH(kernel, dim3(kiln::grid_for(total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, data,
+                log_n, col_stride, batch);
     KILN_CHECK_LAUNCH();
     return kiln::ok();
 }
@@ -148,27 +142,27 @@ KILN_EXPORT(coset_lde_batch)(const uint32_t* d_in, uint32_t* d_out, uint32_t log
     kiln_status st = kiln::ok();
     {
         auto kernel = bit_reverse_copy_kernel;
-        KILN_LAUNCH(kernel, dim3(grid_for(n * batch, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, d_in,
-                    coeffs, log_n, batch);
+        KILN_LAUNCH(kernel, dim3(kiln::grid_for(n * batch, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
+                    d_in, coeffs, log_n, batch);
         st = kiln::from_cuda(cudaGetLastError());
     }
     if (!st.code) st = run_passes(coeffs, log_n, 0, n, batch, true, true, bb_t::one(), d_twiddles, stream);
     if (!st.code) {
         auto kernel = coset_powers_kernel;
-        KILN_LAUNCH(kernel, dim3(grid_for(n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, pw, log_n,
-                    bb_t(shift), inverse_of_power_of_two(log_n));
+        KILN_LAUNCH(kernel, dim3(kiln::grid_for(n, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream, pw,
+                    log_n, bb_t(shift), inverse_of_power_of_two(log_n));
         st = kiln::from_cuda(cudaGetLastError());
     }
     // 2. spread the scaled coefficients into the output.
     if (!st.code) {
         if (output_bitrev) {
             auto kernel = lde_spread_bitrev_kernel;
-            KILN_LAUNCH(kernel, dim3(grid_for(out_total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
-                        coeffs, pw, d_out, log_n, log_blowup, batch, d_twiddles);
+            KILN_LAUNCH(kernel, dim3(kiln::grid_for(out_total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0,
+                        stream, coeffs, pw, d_out, log_n, log_blowup, batch, d_twiddles);
         } else {
             auto kernel = lde_spread_natural_kernel;
-            KILN_LAUNCH(kernel, dim3(grid_for(out_total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0, stream,
-                        coeffs, pw, d_out, log_n, log_blowup, batch);
+            KILN_LAUNCH(kernel, dim3(kiln::grid_for(out_total, ELEMENTWISE_THREADS)), dim3(ELEMENTWISE_THREADS), 0,
+                        stream, coeffs, pw, d_out, log_n, log_blowup, batch);
         }
         st = kiln::from_cuda(cudaGetLastError());
     }

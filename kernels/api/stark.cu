@@ -5,21 +5,15 @@
 using kiln::bb_t;
 using namespace kiln::stark;
 
-namespace {
-uint32_t grid_for(uint64_t work, uint32_t threads) {
-    uint64_t blocks = (work + threads - 1) / threads;
-    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
-}
-}  // namespace
-
 KILN_EXPORT(quotient_domain_columns)(const uint32_t* d_lde, uint64_t lde_height, uint32_t log_m, uint32_t width,
                                      uint32_t* d_out, void* stream_ptr) {
-    if (log_m > 27 || (1ull << log_m) > lde_height) return kiln::invalid("quotient domain larger than the LDE");
+    if (log_m > kiln::ntt::MAX_LOG_N || (1ull << log_m) > lde_height)
+        return kiln::invalid("quotient domain larger than the LDE");
     if (width == 0) return kiln::ok();
     if (!d_lde || !d_out) return kiln::invalid("null device pointer");
     auto kernel = quotient_domain_kernel;
     uint64_t total = (1ull << log_m) * width;
-    KILN_LAUNCH(kernel, dim3(grid_for(total, 256)), dim3(256), 0, static_cast<cudaStream_t>(stream_ptr), d_lde,
+    KILN_LAUNCH(kernel, dim3(kiln::grid_for(total, 256)), dim3(256), 0, static_cast<cudaStream_t>(stream_ptr), d_lde,
                 lde_height, log_m, width, d_out);
     KILN_CHECK_LAUNCH();
     return kiln::ok();
@@ -30,7 +24,7 @@ KILN_EXPORT(quotient_eval)(const uint32_t* d_program, uint32_t instructions, uin
                            const uint32_t* d_publics, const uint32_t* d_alpha_powers, const uint32_t* d_inv_z,
                            uint32_t log_n, uint32_t log_chunks, uint32_t shift, const uint32_t* d_twiddles,
                            uint32_t* d_out, void* stream_ptr) {
-    if (log_n + log_chunks > 27) return kiln::invalid("quotient domain exceeds 2^27");
+    if (log_n + log_chunks > kiln::ntt::MAX_LOG_N) return kiln::invalid("quotient domain exceeds 2^27");
     if (shift >= bb_t::P) return kiln::invalid("shift is not a reduced Montgomery word");
     if (!d_program || !d_out || !d_twiddles || !d_inv_z || (main_width && !d_main)) {
         return kiln::invalid("null device pointer");
@@ -50,7 +44,7 @@ KILN_EXPORT(quotient_eval)(const uint32_t* d_program, uint32_t instructions, uin
     const uint64_t m = 1ull << (log_n + log_chunks);
     cudaStream_t stream = static_cast<cudaStream_t>(stream_ptr);
     const uint32_t threads = 128;
-    const dim3 grid(grid_for(m, threads));
+    const dim3 grid(kiln::grid_for(m, threads));
 #define KILN_QUOTIENT_LAUNCH(R)                                                                                  \
     do {                                                                                                         \
         auto kernel = quotient_kernel<R>;                                                                        \
@@ -94,7 +88,7 @@ KILN_EXPORT(reduced_openings)(const uint32_t* const* d_matrices, const uint32_t*
                               const uint32_t* zeta4, const uint32_t* b4, const uint32_t* d_twiddles, uint32_t* d_out,
                               void* stream_ptr) {
     if (groups > MAX_GROUPS) return kiln::invalid("more than 8 opening groups");
-    if (log_big > 27) return kiln::invalid("LDE domain exceeds 2^27");
+    if (log_big > kiln::ntt::MAX_LOG_N) return kiln::invalid("LDE domain exceeds 2^27");
     if (!d_powers || !d_out || !d_twiddles || !zeta4 || !b4) return kiln::invalid("null pointer");
     ReducedParams rp;
     uint32_t offset = 0;
@@ -126,7 +120,8 @@ KILN_EXPORT(reduced_openings)(const uint32_t* const* d_matrices, const uint32_t*
 
 KILN_EXPORT(fri_fold)(const uint32_t* d_layer, uint32_t log_size, uint32_t log_arity, uint32_t shift_inv,
                       const uint32_t* beta4, const uint32_t* d_twiddles, uint32_t* d_out, void* stream_ptr) {
-    if (log_arity == 0 || log_arity > 4 || log_arity > log_size || log_size > 27) return kiln::invalid("bad FRI arity");
+    if (log_arity == 0 || log_arity > KILN_FRI_MAX_LOG_ARITY || log_arity > log_size || log_size > kiln::ntt::MAX_LOG_N)
+        return kiln::invalid("bad FRI arity");
     if (!d_layer || !d_out || !d_twiddles || !beta4) return kiln::invalid("null pointer");
     const kiln::bb4_t beta{bb_t(beta4[0]), bb_t(beta4[1]), bb_t(beta4[2]), bb_t(beta4[3])};
     bb_t arity_inv = bb_t::from_canonical(1u << log_arity).inverse();
@@ -142,7 +137,7 @@ KILN_EXPORT(fri_fold)(const uint32_t* d_layer, uint32_t log_size, uint32_t log_a
 
 KILN_EXPORT(fri_layer_matrix)(const uint32_t* d_layer, uint32_t log_size, uint32_t log_arity, uint32_t* d_out,
                               void* stream_ptr) {
-    if (log_arity > log_size || log_size > 27) return kiln::invalid("bad FRI layer shape");
+    if (log_arity > log_size || log_size > kiln::ntt::MAX_LOG_N) return kiln::invalid("bad FRI layer shape");
     if (!d_layer || !d_out) return kiln::invalid("null pointer");
     auto kernel = fri_layer_matrix_kernel;
     uint64_t size = 1ull << log_size;

@@ -29,6 +29,12 @@ typedef struct kiln_status {
 
 #define KILN_INVALID_ARGUMENT 1000
 
+/* BabyBear's two-adicity: NTT, LDE, quotient and FRI domains have at most
+ * 2^KILN_BABYBEAR_TWO_ADICITY points. */
+#define KILN_BABYBEAR_TWO_ADICITY 27
+/* FRI folds by at most 2^KILN_FRI_MAX_LOG_ARITY per round. */
+#define KILN_FRI_MAX_LOG_ARITY 4
+
 /* ---- NTT over BabyBear (kernels/ntt) --------------------------------------------
  * Twiddle tables: kiln_ntt_twiddles_len() words, produced on the host by the Rust
  * crate (`kiln::ntt::twiddle_tables`) and uploaded once per device: the powers of the

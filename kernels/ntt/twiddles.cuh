@@ -18,7 +18,7 @@ constexpr uint32_t TW_LO_LEN = 1u << TW_LO_LOG;
 constexpr uint32_t TW_HI_LEN = 1u << TW_HI_LOG;
 constexpr uint32_t TW_DIR_LEN = TW_LO_LEN + TW_HI_LEN;
 constexpr uint32_t TW_TOTAL_LEN = 2 * TW_DIR_LEN;
-constexpr uint32_t MAX_LOG_N = 27;
+constexpr uint32_t MAX_LOG_N = KILN_BABYBEAR_TWO_ADICITY;
 
 __host__ __device__ __forceinline__ uint32_t load_ro(const uint32_t* p) {
 #ifdef __CUDA_ARCH__

@@ -105,7 +105,8 @@ __global__ void fri_fold_kernel(const bb4_t* __restrict__ layer, uint32_t log_si
         bb4_t acc = bb4_t::zero(), weight = bb4_t::one();
         for (uint32_t i = 0; i < k; ++i) {
             // ε^{-i}: ε = ω_{2^a}, read from the inverse twiddle table.
-            const bb_t step = ntt::twiddle(twiddles, 1, (i << (ntt::MAX_LOG_N - log_arity)) & ((1u << 27) - 1));
+            const bb_t step =
+                ntt::twiddle(twiddles, 1, (i << (ntt::MAX_LOG_N - log_arity)) & ((1u << ntt::MAX_LOG_N) - 1));
             bb4_t c = bb4_t::zero();
             bb_t w = bb_t::one();
             for (uint32_t e2 = 0; e2 < k; ++e2) {

@@ -32,6 +32,13 @@ inline kiln_status from_cuda(cudaError_t e) {
     return e == cudaSuccess ? ok() : kiln_status{static_cast<int32_t>(e), cudaGetErrorString(e)};
 }
 
+// Blocks of `threads` for `work` items of a grid-stride kernel: at least one, at most 2^20
+// (grid-stride loops cover the rest; 2^20 blocks keep every SM busy).
+inline uint32_t grid_for(uint64_t work, uint32_t threads) {
+    uint64_t blocks = (work + threads - 1) / threads;
+    return static_cast<uint32_t>(blocks < (1u << 20) ? (blocks ? blocks : 1) : (1u << 20));
+}
+
 }  // namespace kiln
 
 // Evaluates a runtime call and returns its error as a status if it failed.

@@ -167,6 +167,14 @@ impl CudaBackend {
         Ok(2.0 * bytes as f64 / (median * 1e-3) / 1e9)
     }
 
+    /// An event that records time: cudarc's `new_event(None)` means
+    /// `CU_EVENT_DISABLE_TIMING`, with which `elapsed_ms` fails.
+    fn timing_event(&self) -> Result<cudarc::driver::CudaEvent> {
+        self.ctx
+            .new_event(Some(sys::CUevent_flags::CU_EVENT_DEFAULT))
+            .map_err(driver("timing"))
+    }
+
     fn map_alloc_error(&self, op: &'static str, needed: u64, e: DriverError) -> Error {
         if e.0 == sys::cudaError_enum::CUDA_ERROR_OUT_OF_MEMORY {
             let (free, total) = self.memory().unwrap_or((0, 0));
@@ -274,8 +282,8 @@ impl Backend for CudaBackend {
     }
 
     fn time_ms(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<f64> {
-        let start = self.ctx.new_event(None).map_err(driver("timing"))?;
-        let end = self.ctx.new_event(None).map_err(driver("timing"))?;
+        let start = self.timing_event()?;
+        let end = self.timing_event()?;
         start.record(&self.stream).map_err(driver("timing"))?;
         f()?;
         end.record(&self.stream).map_err(driver("timing"))?;

@@ -1,16 +1,17 @@
 use core::ffi::c_void;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
+use crate::Result;
 use crate::backend::kernel::KernelDevice;
 use crate::backend::{Backend, DeviceInfo, Element};
 use crate::ffi::{EMU, KernelTable};
-use crate::{Error, Result};
 
 /// The kernel emulator: the CUDA kernel source compiled for the host (`KILN_EMULATE`), each
-/// CUDA thread a host thread, each `__syncthreads` a barrier. It runs the same launchers,
-/// the same kernels and the same Rust driver code as [`crate::CudaBackend`], on any
-/// machine, so the GPU code path is tested where there is no GPU. It is slow (a thread
-/// per CUDA thread) and meant for tests of small sizes, not for work.
+/// CUDA thread a fiber, each `__syncthreads` a switch to the block's next fiber until all
+/// of them reach it (`kernels/util/emu.cuh`). It runs the same launchers, the same kernels
+/// and the same Rust driver code as [`crate::CudaBackend`], on any machine, so the GPU code
+/// path is tested where there is no GPU. It runs one block at a time on one host thread
+/// and is meant for tests of small sizes, not for work.
 #[derive(Debug, Default)]
 pub struct EmuBackend {
     twiddles: OnceLock<Vec<u32>>,
@@ -35,7 +36,7 @@ impl Backend for EmuBackend {
     fn device_info(&self) -> DeviceInfo {
         DeviceInfo {
             kind: "emu",
-            name: "CUDA kernel emulator (host threads)".into(),
+            name: "CUDA kernel emulator (fibers on one host thread)".into(),
             total_memory: 0,
             free_memory: 0,
             compute_capability: None,
@@ -93,9 +94,9 @@ impl KernelDevice for EmuBackend {
     }
 
     fn launch<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
-        let _guard = EMULATOR
-            .lock()
-            .map_err(|_| Error::InvalidArgument("emulator lock poisoned".into()))?;
+        // The lock guards no data (the launch geometry is set anew by every launch), so a
+        // launch that panicked on another thread leaves nothing to repair: take the lock.
+        let _guard = EMULATOR.lock().unwrap_or_else(PoisonError::into_inner);
         f()
     }
 

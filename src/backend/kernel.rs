@@ -1,11 +1,13 @@
 //! What the CUDA backend and the emulator have in common: a kernel table, a stream and
-//! raw pointers into their buffers. Operations are written once against this trait.
+//! raw pointers into their buffers. Every device operation is written once against
+//! [`KernelDevice`] (`src/<op>/kernel.rs` implements the op's trait for every
+//! `D: KernelDevice`), so CUDA and the emulator run the same launcher code.
 
 use core::ffi::c_void;
 
-use crate::Result;
 use crate::backend::{Backend, Element};
-use crate::ffi::KernelTable;
+use crate::ffi::{KernelTable, KilnStatus};
+use crate::{Error, Result};
 
 pub(crate) trait KernelDevice: Backend {
     /// The kernel library to call (CUDA or emulated).
@@ -23,4 +25,22 @@ pub(crate) trait KernelDevice: Backend {
     fn launch<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R>;
     /// Fails with `OutOfDeviceMemory` if `bytes` more cannot be allocated.
     fn ensure_free(&self, op: &'static str, bytes: u64) -> Result<()>;
+
+    /// One call into the kernel library: `f` receives the kernel table and the stream, and
+    /// its status becomes an [`Error::Kernel`] naming `op` when it is not success.
+    fn call_kernel(
+        &self,
+        op: &'static str,
+        f: impl FnOnce(&'static KernelTable, *mut c_void) -> KilnStatus,
+    ) -> Result<()> {
+        let table = self.table()?;
+        let stream = self.stream_ptr();
+        self.launch(|| f(table, stream).into_result(op))
+    }
+}
+
+/// `v` as a 32-bit kernel argument, or an error naming `what`.
+pub(crate) fn to_u32(v: usize, what: &'static str) -> Result<u32> {
+    u32::try_from(v)
+        .map_err(|_| Error::InvalidArgument(format!("{what} {v} does not fit in 32 bits")))
 }

@@ -30,22 +30,19 @@
 //! # Ok::<(), kiln::Error>(())
 //! ```
 
-mod repr;
+mod cpu;
+mod kernel;
 #[cfg(feature = "sppark-peer")]
 pub mod sppark;
 #[doc(hidden)]
 pub mod testing;
 
-use ark_ec::VariableBaseMSM;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{BigInt, PrimeField};
 
-use crate::backend::kernel::KernelDevice;
-use crate::backend::{Backend, CpuBackend, CudaBackend, EmuBackend};
+use crate::backend::Backend;
+use crate::repr::{DeviceField, DeviceRepr, DeviceVec};
 use crate::{Error, Result};
-
-use repr::xyzz_to_projective;
-pub use repr::{DeviceField, DeviceRepr, DeviceVec};
 
 /// BN254 G1 (`ark_bn254::g1::Config`): `Bases<B, Bn254>`, `msm_host::<Bn254, _>`.
 pub type Bn254 = ark_bn254::g1::Config;
@@ -178,40 +175,6 @@ pub trait MsmOps: Backend + Sized {
     }
 }
 
-impl MsmOps for CpuBackend {
-    fn msm_prefix<P: MsmCurve, S: MsmScalar<P::ScalarField>>(
-        &self,
-        bases: &Bases<Self, P>,
-        scalars: &DeviceVec<Self, S>,
-    ) -> Result<Projective<P>> {
-        check_prefix(bases.len(), scalars.len())?;
-        let n = scalars.len();
-        let bases: Vec<Affine<P>> = bases
-            .words
-            .chunks_exact(<Affine<P> as DeviceRepr>::WORDS)
-            .take(n)
-            .map(Affine::<P>::read_words)
-            .collect::<Result<_>>()?;
-        let words = scalars.words.chunks_exact(S::WORDS);
-        let out = match S::FORM {
-            ScalarForm::Montgomery => {
-                let s: Vec<P::ScalarField> = words
-                    .map(P::ScalarField::read_words)
-                    .collect::<Result<_>>()?;
-                Projective::<P>::msm_unchecked(&bases, &s)
-            }
-            ScalarForm::Standard => {
-                // Reduce mod r first: ark-ec expects scalars below r.
-                let s: Vec<_> = words
-                    .map(|w| S::read_words(w).map(|x| x.to_field().into_bigint()))
-                    .collect::<Result<_>>()?;
-                Projective::<P>::msm_bigint(&bases, &s)
-            }
-        };
-        Ok(out)
-    }
-}
-
 fn check_prefix(bases: usize, scalars: usize) -> Result<()> {
     if scalars > bases {
         return Err(Error::LengthMismatch {
@@ -223,77 +186,8 @@ fn check_prefix(bases: usize, scalars: usize) -> Result<()> {
     Ok(())
 }
 
-/// The device scratch memory the kernels need for an MSM of `n` points.
-pub(crate) fn scratch_bytes<D: KernelDevice>(
-    dev: &D,
-    curve: u32,
-    n: usize,
-    window_bits: u32,
-) -> Result<u64> {
-    let table = dev.table()?;
-    let mut bytes = 0u64;
-    // SAFETY: a host function of the kernel library writing one u64 through a valid pointer.
-    unsafe { (table.msm_scratch_bytes)(curve, n as u64, window_bits, &mut bytes) }
-        .into_result("msm_scratch_bytes")?;
-    Ok(bytes)
-}
-
 /// The window size in bits the kernels choose for an MSM of `n` points on curve `P`.
 pub fn window_bits<P: MsmCurve>(n: usize) -> u32 {
     // SAFETY: a pure host function of the emulator build (the same code as the CUDA build's).
     unsafe { (crate::ffi::EMU.msm_window_bits)(P::CURVE_ID, n as u64) }
 }
-
-/// The MSM on a kernel backend; `window_bits` 0 lets the launcher choose.
-fn kernel_msm_prefix<D: KernelDevice, P: MsmCurve, S: MsmScalar<P::ScalarField>>(
-    dev: &D,
-    bases: &Bases<D, P>,
-    scalars: &DeviceVec<D, S>,
-    window_bits: u32,
-) -> Result<Projective<P>> {
-    check_prefix(bases.len(), scalars.len())?;
-    let n = scalars.len();
-    let l = <P::BaseField as DeviceRepr>::WORDS;
-    let table = dev.table()?;
-    let scratch = scratch_bytes(dev, P::CURVE_ID, n, window_bits)?;
-    dev.ensure_free("msm", scratch + (4 * l * 8) as u64)?;
-    let mut result = dev.alloc_uninit::<u64>(4 * l)?;
-    dev.launch(|| {
-        let out = dev.raw_mut(&mut result);
-        // SAFETY: `bases` holds at least n points and `scalars` n scalars of 4 words,
-        // `out` one XYZZ point of 4·L words, all live for the call; the launcher checks
-        // its arguments and enqueues on our stream.
-        let status = unsafe {
-            (table.msm)(
-                P::CURVE_ID,
-                dev.raw(&bases.words),
-                dev.raw(&scalars.words),
-                n as u64,
-                (S::FORM == ScalarForm::Montgomery) as u32,
-                window_bits,
-                out,
-                dev.stream_ptr(),
-            )
-        };
-        status.into_result("msm")
-    })?;
-    let words = dev.download(&result)?;
-    xyzz_to_projective::<P>(&words)
-}
-
-macro_rules! kernel_msm_ops {
-    ($backend:ty) => {
-        impl MsmOps for $backend {
-            fn msm_prefix<P: MsmCurve, S: MsmScalar<P::ScalarField>>(
-                &self,
-                bases: &Bases<Self, P>,
-                scalars: &DeviceVec<Self, S>,
-            ) -> Result<Projective<P>> {
-                kernel_msm_prefix(self, bases, scalars, 0)
-            }
-        }
-    };
-}
-
-kernel_msm_ops!(CudaBackend);
-kernel_msm_ops!(EmuBackend);

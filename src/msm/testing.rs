@@ -1,14 +1,14 @@
 //! Entry points for the arithmetic conformance tests (`tests/curve_arith.rs`): the
 //! kernels' field and G1 operations, element-wise, on raw words. Not a stable API.
 
+use crate::backend::Backend;
 use crate::backend::kernel::KernelDevice;
-use crate::backend::{Backend, CudaBackend, EmuBackend};
 use ark_ec::short_weierstrass::Projective;
 
 use crate::msm::{Bases, DeviceRepr, DeviceVec, MsmCurve, MsmScalar};
 use crate::{Error, Result};
 
-pub use super::repr::{projective_to_xyzz, xyzz_to_projective};
+pub use crate::repr::{projective_to_xyzz, xyzz_to_projective};
 
 /// Field ids of the C ABI (`KILN_FIELD_*`).
 pub const BN254_FQ: u32 = 0;
@@ -60,111 +60,81 @@ pub trait ArithTestOps: Backend + Sized {
     ) -> Result<Projective<P>>;
 }
 
-fn ff_constants<D: KernelDevice>(dev: &D, field: u32) -> Result<Vec<u64>> {
-    let mut out = vec![0u64; 3 * field_words(field)? + 2];
-    let table = dev.table()?;
-    // SAFETY: a host function writing 3·limbs + 2 words into `out`, which has that length.
-    unsafe { (table.ff_constants)(field, out.as_mut_ptr()) }.into_result("ff_constants")?;
-    Ok(out)
-}
-
-fn ff_op<D: KernelDevice>(dev: &D, field: u32, op: u32, a: &[u64], b: &[u64]) -> Result<Vec<u64>> {
-    let w = field_words(field)?;
-    if a.len() != b.len() || !a.len().is_multiple_of(w) {
-        return Err(Error::LengthMismatch {
-            what: "ff_op operands",
-            expected: a.len(),
-            got: b.len(),
-        });
+impl<D: KernelDevice> ArithTestOps for D {
+    fn ff_constants(&self, field: u32) -> Result<Vec<u64>> {
+        let mut out = vec![0u64; 3 * field_words(field)? + 2];
+        let table = self.table()?;
+        // SAFETY: a host function writing 3·limbs + 2 words into `out`, which has that length.
+        unsafe { (table.ff_constants)(field, out.as_mut_ptr()) }.into_result("ff_constants")?;
+        Ok(out)
     }
-    let n = (a.len() / w) as u64;
-    let table = dev.table()?;
-    let da = dev.upload(a)?;
-    let db = dev.upload(b)?;
-    let mut out = dev.alloc_zeroed::<u64>(a.len())?;
-    dev.launch(|| {
-        let o = dev.raw_mut(&mut out);
-        // SAFETY: all three buffers hold n elements of `field` and live for the call.
-        unsafe {
-            (table.ff_test)(
-                field,
-                op,
-                dev.raw(&da),
-                dev.raw(&db),
-                o,
-                n,
-                dev.stream_ptr(),
-            )
-        }
-        .into_result("ff_test")
-    })?;
-    dev.download(&out)
-}
 
-fn ec_op<D: KernelDevice, P: MsmCurve>(dev: &D, op: u32, a: &[u64], b: &[u64]) -> Result<Vec<u64>> {
-    let l = <P::BaseField as DeviceRepr>::WORDS;
-    if !a.len().is_multiple_of(4 * l) {
-        return Err(Error::LengthMismatch {
-            what: "ec_op XYZZ operand",
-            expected: a.len().div_ceil(4 * l) * 4 * l,
-            got: a.len(),
-        });
+    fn ff_op(&self, field: u32, op: u32, a: &[u64], b: &[u64]) -> Result<Vec<u64>> {
+        let w = field_words(field)?;
+        if a.len() != b.len() || !a.len().is_multiple_of(w) {
+            return Err(Error::LengthMismatch {
+                what: "ff_op operands",
+                expected: a.len(),
+                got: b.len(),
+            });
+        }
+        let n = (a.len() / w) as u64;
+        let da = self.upload(a)?;
+        let db = self.upload(b)?;
+        let mut out = self.alloc_zeroed::<u64>(a.len())?;
+        let o = self.raw_mut(&mut out);
+        self.call_kernel("ff_test", |k, stream| {
+            // SAFETY: all three buffers hold n elements of `field` and live for the call.
+            unsafe { (k.ff_test)(field, op, self.raw(&da), self.raw(&db), o, n, stream) }
+        })?;
+        self.download(&out)
     }
-    let n = a.len() / (4 * l);
-    let b_words = if op == EC_ADD_AFFINE { 2 * l } else { 4 * l };
-    if b.len() != n * b_words {
-        return Err(Error::LengthMismatch {
-            what: "ec_op second operand",
-            expected: n * b_words,
-            got: b.len(),
-        });
+
+    fn ec_op<P: MsmCurve>(&self, op: u32, a: &[u64], b: &[u64]) -> Result<Vec<u64>> {
+        let l = <P::BaseField as DeviceRepr>::WORDS;
+        if !a.len().is_multiple_of(4 * l) {
+            return Err(Error::LengthMismatch {
+                what: "ec_op XYZZ operand",
+                expected: a.len().div_ceil(4 * l) * 4 * l,
+                got: a.len(),
+            });
+        }
+        let n = a.len() / (4 * l);
+        let b_words = if op == EC_ADD_AFFINE { 2 * l } else { 4 * l };
+        if b.len() != n * b_words {
+            return Err(Error::LengthMismatch {
+                what: "ec_op second operand",
+                expected: n * b_words,
+                got: b.len(),
+            });
+        }
+        let da = self.upload(a)?;
+        let db = self.upload(b)?;
+        let mut out = self.alloc_zeroed::<u64>(a.len())?;
+        let o = self.raw_mut(&mut out);
+        self.call_kernel("ec_test", |k, stream| {
+            // SAFETY: `da` and `out` hold n XYZZ points, `db` n operands of the op's kind.
+            unsafe {
+                (k.ec_test)(
+                    P::CURVE_ID,
+                    op,
+                    self.raw(&da),
+                    self.raw(&db),
+                    o,
+                    n as u64,
+                    stream,
+                )
+            }
+        })?;
+        self.download(&out)
     }
-    let table = dev.table()?;
-    let da = dev.upload(a)?;
-    let db = dev.upload(b)?;
-    let mut out = dev.alloc_zeroed::<u64>(a.len())?;
-    dev.launch(|| {
-        let o = dev.raw_mut(&mut out);
-        // SAFETY: `da` and `out` hold n XYZZ points, `db` n operands of the op's kind.
-        unsafe {
-            (table.ec_test)(
-                P::CURVE_ID,
-                op,
-                dev.raw(&da),
-                dev.raw(&db),
-                o,
-                n as u64,
-                dev.stream_ptr(),
-            )
-        }
-        .into_result("ec_test")
-    })?;
-    dev.download(&out)
-}
 
-macro_rules! arith_test_ops {
-    ($backend:ty) => {
-        impl ArithTestOps for $backend {
-            fn ff_constants(&self, field: u32) -> Result<Vec<u64>> {
-                ff_constants(self, field)
-            }
-            fn ff_op(&self, field: u32, op: u32, a: &[u64], b: &[u64]) -> Result<Vec<u64>> {
-                ff_op(self, field, op, a, b)
-            }
-            fn ec_op<P: MsmCurve>(&self, op: u32, a: &[u64], b: &[u64]) -> Result<Vec<u64>> {
-                ec_op::<_, P>(self, op, a, b)
-            }
-            fn msm_with_window<P: MsmCurve, S: MsmScalar<P::ScalarField>>(
-                &self,
-                bases: &Bases<Self, P>,
-                scalars: &DeviceVec<Self, S>,
-                window_bits: u32,
-            ) -> Result<Projective<P>> {
-                super::kernel_msm_prefix(self, bases, scalars, window_bits)
-            }
-        }
-    };
+    fn msm_with_window<P: MsmCurve, S: MsmScalar<P::ScalarField>>(
+        &self,
+        bases: &Bases<Self, P>,
+        scalars: &DeviceVec<Self, S>,
+        window_bits: u32,
+    ) -> Result<Projective<P>> {
+        super::kernel::msm_with_window(self, bases, scalars, window_bits)
+    }
 }
-
-arith_test_ops!(CudaBackend);
-arith_test_ops!(EmuBackend);

@@ -7,11 +7,67 @@
 
 use std::sync::{Arc, OnceLock};
 
-use kiln_field::{BabyBear, Field, PACKED_WIDTH, PackedBabyBear, TwoAdicField};
+use kiln_field::{BabyBear, Field, PACKED_WIDTH, PackedBabyBear, TwoAdicField, reverse_bits_len};
 use rayon::prelude::*;
 
-use super::Order;
-use super::reference::bit_reverse_index;
+use super::{MAX_LOG_N, NttOps, Order, batch_of, check_lde, check_shift, group_size};
+use crate::{CpuBackend, Result};
+
+impl NttOps for CpuBackend {
+    fn ntt_batch(
+        &self,
+        data: &mut Vec<BabyBear>,
+        log_n: u32,
+        inverse: bool,
+        input: Order,
+        output: Order,
+    ) -> Result<()> {
+        batch_of(data.len(), log_n, MAX_LOG_N, "NTT column length")?;
+        ntt_batch(data, log_n, inverse, input, output);
+        Ok(())
+    }
+
+    fn coset_lde_batch(
+        &self,
+        evals: &Vec<BabyBear>,
+        log_n: u32,
+        log_blowup: u32,
+        shift: BabyBear,
+        output: Order,
+    ) -> Result<Vec<BabyBear>> {
+        check_lde(log_n, log_blowup)?;
+        batch_of(evals.len(), log_n, MAX_LOG_N, "LDE column length")?;
+        check_shift(shift)?;
+        Ok(coset_lde_batch(evals, log_n, log_blowup, shift, output))
+    }
+
+    fn bit_reverse_batch(&self, data: &mut Vec<BabyBear>, log_n: u32) -> Result<()> {
+        batch_of(data.len(), log_n, 31, "bit-reversal column length")?;
+        bit_reverse_batch(data, log_n);
+        Ok(())
+    }
+
+    fn coset_lde_batch_shifts(
+        &self,
+        evals: &Vec<BabyBear>,
+        log_n: u32,
+        log_blowup: u32,
+        shifts: &[BabyBear],
+        output: Order,
+    ) -> Result<Vec<BabyBear>> {
+        check_lde(log_n, log_blowup)?;
+        let batch = batch_of(evals.len(), log_n, MAX_LOG_N, "LDE column length")?;
+        let per_group = group_size(batch, shifts)?;
+        let n = 1usize << log_n;
+        let mut out = Vec::with_capacity(evals.len() << log_blowup);
+        for (g, &shift) in shifts.iter().enumerate() {
+            check_shift(shift)?;
+            let cols = &evals[g * per_group * n..(g + 1) * per_group * n];
+            out.extend(coset_lde_batch(cols, log_n, log_blowup, shift, output));
+        }
+        Ok(out)
+    }
+}
 
 /// Stages whose 2^(j+1)-element groups fit in 2^BLOCK_LOG elements (16 KiB) run
 /// depth-first per block, in L1.
@@ -279,11 +335,11 @@ pub(crate) fn bit_reverse_into(src: &[BabyBear], dst: &mut [BabyBear], log_n: u3
     const SIDE: usize = 1 << REV_TILE_BITS;
     if log_n < 2 * K {
         for (i, &v) in src.iter().enumerate() {
-            dst[bit_reverse_index(i, log_n)] = v;
+            dst[reverse_bits_len(i, log_n as usize)] = v;
         }
         return;
     }
-    let rev_k: [usize; SIDE] = core::array::from_fn(|i| bit_reverse_index(i, K));
+    let rev_k: [usize; SIDE] = core::array::from_fn(|i| reverse_bits_len(i, K as usize));
     let mid_bits = log_n - 2 * K;
     let top_shift = log_n - K;
     let mut tile = [[BabyBear::ZERO; SIDE]; SIDE];
@@ -292,7 +348,7 @@ pub(crate) fn bit_reverse_into(src: &[BabyBear], dst: &mut [BabyBear], log_n: u3
         for (h, t) in tile.iter_mut().enumerate() {
             t.copy_from_slice(&src[(h << top_shift) | src_mid..][..SIDE]);
         }
-        let dst_mid = bit_reverse_index(m, mid_bits) << K;
+        let dst_mid = reverse_bits_len(m, mid_bits as usize) << K;
         for (l, &rl) in rev_k.iter().enumerate() {
             let row = &mut dst[(rl << top_shift) | dst_mid..][..SIDE];
             for (h, &rh) in rev_k.iter().enumerate() {
@@ -445,7 +501,7 @@ fn lde_factors(log_n: u32, log_blowup: u32, shift: BabyBear, output: Order) -> V
             let w_big = BabyBear::two_adic_generator((log_n + log_blowup) as usize);
             let mut t = vec![BabyBear::ZERO; n << log_blowup];
             t.par_chunks_exact_mut(n).enumerate().for_each(|(r, blk)| {
-                let g = shift * w_big.exp_u64(bit_reverse_index(r, log_blowup) as u64);
+                let g = shift * w_big.exp_u64(reverse_bits_len(r, log_blowup as usize) as u64);
                 blk.copy_from_slice(&scaled_powers(g, inv, n));
             });
             t
@@ -514,7 +570,7 @@ fn lde_packed_group(
     // Coefficients (times n; the 1/n is in the factors), bit-reversed, then natural.
     dif_packed(vals, log_n, &tw.inv);
     for (i, c) in coeffs.iter_mut().enumerate() {
-        *c = vals[bit_reverse_index(i, log_n)];
+        *c = vals[reverse_bits_len(i, log_n as usize)];
     }
     // Block r of the bit-reversed output is the bit-reversed size-n NTT of the
     // coefficients times block r of the factors.

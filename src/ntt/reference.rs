@@ -1,16 +1,7 @@
 //! Naive O(n²) transforms: the definitions, written as directly as possible, that every
 //! fast implementation is tested against on small sizes.
 
-use kiln_field::{BabyBear, Field, TwoAdicField};
-
-/// `rev(i)` on `log_n` bits.
-pub fn bit_reverse_index(i: usize, log_n: u32) -> usize {
-    if log_n == 0 {
-        0
-    } else {
-        i.reverse_bits() >> (usize::BITS - log_n)
-    }
-}
+use kiln_field::{BabyBear, Field, TwoAdicField, reverse_bits_len};
 
 /// Evaluations `A_j = Σ_i a_i·(shift·ω_n^j)^i` for j < n, natural order.
 pub fn naive_coset_dft(coeffs: &[BabyBear], shift: BabyBear) -> Vec<BabyBear> {
@@ -62,6 +53,6 @@ pub fn naive_coset_lde(evals: &[BabyBear], log_blowup: u32, shift: BabyBear) -> 
 pub fn bit_reversed(values: &[BabyBear]) -> Vec<BabyBear> {
     let log_n = values.len().trailing_zeros();
     (0..values.len())
-        .map(|p| values[bit_reverse_index(p, log_n)])
+        .map(|p| values[reverse_bits_len(p, log_n as usize)])
         .collect()
 }

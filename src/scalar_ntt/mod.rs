@@ -12,13 +12,15 @@
 //! A [`ScalarNttPlan`] holds a domain's device tables (n/2 twiddles, coset factors), so
 //! they are built once for many transforms.
 
-use ark_ff::{FftField, Field};
+use ark_ff::FftField;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 
-use crate::backend::kernel::KernelDevice;
-use crate::backend::{Backend, CpuBackend, CudaBackend, EmuBackend};
-use crate::msm::{DeviceField, DeviceVec};
+use crate::backend::Backend;
+use crate::repr::{DeviceField, DeviceVec};
 use crate::{Error, Result};
+
+mod cpu;
+mod kernel;
 
 mod sealed {
     pub trait Sealed {}
@@ -180,225 +182,8 @@ fn check_len(plan_log_n: u32, len: usize) -> Result<()> {
     Ok(())
 }
 
-impl ScalarNttOps for CpuBackend {
-    fn ntt_plan<F: NttField>(
-        &self,
-        domain: &Radix2EvaluationDomain<F>,
-    ) -> Result<ScalarNttPlan<Self, F>> {
-        Ok(ScalarNttPlan {
-            domain: *domain,
-            log_n: log_n_of(domain)?,
-            tables: None,
-        })
-    }
-
-    fn fft<F: NttField>(
-        &self,
-        plan: &ScalarNttPlan<Self, F>,
-        data: &mut DeviceVec<Self, F>,
-    ) -> Result<()> {
-        check_len(plan.log_n, data.len())?;
-        let mut v = data.download(self)?;
-        plan.domain.fft_in_place(&mut v);
-        *data = DeviceVec::upload(self, &v)?;
-        Ok(())
-    }
-
-    fn ifft<F: NttField>(
-        &self,
-        plan: &ScalarNttPlan<Self, F>,
-        data: &mut DeviceVec<Self, F>,
-    ) -> Result<()> {
-        check_len(plan.log_n, data.len())?;
-        let mut v = data.download(self)?;
-        plan.domain.ifft_in_place(&mut v);
-        *data = DeviceVec::upload(self, &v)?;
-        Ok(())
-    }
-}
-
-/// Words of `values` (Montgomery limbs), for table uploads.
-fn words_of<F: DeviceField>(values: &[F]) -> Vec<u64> {
-    let mut out = vec![0u64; values.len() * F::WORDS];
-    for (v, w) in values.iter().zip(out.chunks_exact_mut(F::WORDS)) {
-        v.write_words(w);
-    }
-    out
-}
-
-/// `[c·h^(j·2^log_lo)]` and `[h^j]` tables covering i < 2^log_count as lo[i mod 2^log_lo]·hi[i >> log_lo].
-fn power_tables<D: KernelDevice, F: NttField>(
-    dev: &D,
-    h: F,
-    c: F,
-    log_count: u32,
-) -> Result<PowerTables<D>> {
-    let log_lo = log_count.div_ceil(2);
-    let lo: Vec<F> = powers(h, 1usize << log_lo);
-    let step = h.pow([1u64 << log_lo]);
-    let hi: Vec<F> = powers(step, 1usize << (log_count - log_lo))
-        .into_iter()
-        .map(|x| x * c)
-        .collect();
-    Ok(PowerTables {
-        lo: dev.upload(&words_of(&lo))?,
-        hi: dev.upload(&words_of(&hi))?,
-        log_lo,
-    })
-}
-
-fn powers<F: Field>(base: F, count: usize) -> Vec<F> {
-    let mut out = Vec::with_capacity(count);
-    let mut x = F::one();
-    for _ in 0..count {
-        out.push(x);
-        x *= base;
-    }
-    out
-}
-
-fn kernel_ntt_plan<D: KernelDevice, F: NttField>(
-    dev: &D,
-    domain: &Radix2EvaluationDomain<F>,
-) -> Result<ScalarNttPlan<D, F>> {
-    let log_n = log_n_of(domain)?;
-    let table = dev.table()?;
-    let half = if log_n == 0 { 0 } else { 1usize << (log_n - 1) };
-    dev.ensure_free("ntt_plan", (half * F::WORDS * 8) as u64)?;
-    let mut twiddles = dev.alloc_uninit::<u64>(half * F::WORDS)?;
-    if half > 0 {
-        let t = power_tables(dev, domain.group_gen(), F::one(), log_n - 1)?;
-        dev.launch(|| {
-            let out = dev.raw_mut(&mut twiddles);
-            // SAFETY: `out` has room for n/2 elements; `lo` and `hi` cover them (built by
-            // power_tables for 2^(log_n−1) powers); all live until the synchronize below.
-            let status = unsafe {
-                (table.fr_powers)(
-                    F::CURVE_ID,
-                    out,
-                    half as u64,
-                    dev.raw(&t.lo),
-                    dev.raw(&t.hi),
-                    t.log_lo,
-                    dev.stream_ptr(),
-                )
-            };
-            status.into_result("ntt_plan")
-        })?;
-        // The short tables are freed on return: let the expansion finish first.
-        dev.synchronize()?;
-    }
-    let g = domain.coset_offset();
-    let forward = if g.is_one() {
-        None
-    } else {
-        Some(power_tables(dev, g, F::one(), log_n)?)
-    };
-    let inverse = power_tables(dev, domain.coset_offset_inv(), domain.size_inv(), log_n)?;
-    Ok(ScalarNttPlan {
-        domain: *domain,
-        log_n,
-        tables: Some(DeviceTables {
-            twiddles,
-            forward,
-            inverse,
-        }),
-    })
-}
-
 fn tables_of<B: Backend, F: NttField>(plan: &ScalarNttPlan<B, F>) -> Result<&DeviceTables<B>> {
     plan.tables.as_ref().ok_or_else(|| {
         Error::InvalidArgument("an NTT plan of another backend kind (no device tables)".into())
     })
 }
-
-fn kernel_scale<D: KernelDevice, F: NttField>(
-    dev: &D,
-    data: &mut DeviceVec<D, F>,
-    t: &PowerTables<D>,
-) -> Result<()> {
-    let table = dev.table()?;
-    let n = data.len() as u64;
-    dev.launch(|| {
-        let ptr = dev.raw_mut(&mut data.words);
-        // SAFETY: `ptr` holds n elements; the tables cover n powers (built for this size).
-        let status = unsafe {
-            (table.fr_scale_powers)(
-                F::CURVE_ID,
-                ptr,
-                n,
-                dev.raw(&t.lo),
-                dev.raw(&t.hi),
-                t.log_lo,
-                dev.stream_ptr(),
-            )
-        };
-        status.into_result("scalar ntt scale")
-    })
-}
-
-fn kernel_transform<D: KernelDevice, F: NttField>(
-    dev: &D,
-    plan: &ScalarNttPlan<D, F>,
-    data: &mut DeviceVec<D, F>,
-    inverse: bool,
-) -> Result<()> {
-    check_len(plan.log_n, data.len())?;
-    let tables = tables_of(plan)?;
-    let table = dev.table()?;
-    if !inverse && let Some(fwd) = &tables.forward {
-        kernel_scale(dev, data, fwd)?;
-    }
-    dev.launch(|| {
-        let ptr = dev.raw_mut(&mut data.words);
-        // SAFETY: `ptr` holds 2^log_n elements and the twiddles 2^(log_n−1), both live for
-        // the call; the launcher enqueues on our stream.
-        let status = unsafe {
-            (table.fr_ntt)(
-                F::CURVE_ID,
-                ptr,
-                plan.log_n,
-                inverse as u32,
-                dev.raw(&tables.twiddles),
-                dev.stream_ptr(),
-            )
-        };
-        status.into_result("scalar ntt")
-    })?;
-    if inverse {
-        kernel_scale(dev, data, &tables.inverse)?;
-    }
-    Ok(())
-}
-
-macro_rules! kernel_scalar_ntt_ops {
-    ($backend:ty) => {
-        impl ScalarNttOps for $backend {
-            fn ntt_plan<F: NttField>(
-                &self,
-                domain: &Radix2EvaluationDomain<F>,
-            ) -> Result<ScalarNttPlan<Self, F>> {
-                kernel_ntt_plan(self, domain)
-            }
-
-            fn fft<F: NttField>(
-                &self,
-                plan: &ScalarNttPlan<Self, F>,
-                data: &mut DeviceVec<Self, F>,
-            ) -> Result<()> {
-                kernel_transform(self, plan, data, false)
-            }
-
-            fn ifft<F: NttField>(
-                &self,
-                plan: &ScalarNttPlan<Self, F>,
-                data: &mut DeviceVec<Self, F>,
-            ) -> Result<()> {
-                kernel_transform(self, plan, data, true)
-            }
-        }
-    };
-}
-
-kernel_scalar_ntt_ops!(CudaBackend);
-kernel_scalar_ntt_ops!(EmuBackend);

@@ -11,6 +11,7 @@
 
 mod babybear;
 mod batch;
+mod bits;
 mod ext4;
 pub mod matrix;
 mod packed;
@@ -18,6 +19,7 @@ mod traits;
 
 pub use babybear::{BabyBear, P};
 pub use batch::batch_inverse;
+pub use bits::reverse_bits_len;
 pub use ext4::BabyBearExt4;
 pub use matrix::{AsColMajor, ColMajor, ColMajorMatrix, Dimensions, MatrixError};
 pub use packed::{PackedBabyBear, WIDTH as PACKED_WIDTH, prefetch};
