@@ -7,7 +7,8 @@
 //!
 //! Both implement [`Field`]; the base field also implements [`TwoAdicField`].
 //! [`PackedBabyBear`] computes on several elements at once with the SIMD instructions the
-//! build targets (AVX-512, AVX2, SSE2).
+//! build targets (AVX-512, AVX2, SSE2). [`SimdLevel`] names the SIMD instruction sets a CPU
+//! code path can be chosen from at run time (used by `kiln-hash`).
 
 mod babybear;
 mod batch;
@@ -15,6 +16,7 @@ mod bits;
 mod ext4;
 pub mod matrix;
 mod packed;
+mod simd;
 mod traits;
 
 pub use babybear::{BabyBear, P};
@@ -23,4 +25,5 @@ pub use bits::reverse_bits_len;
 pub use ext4::BabyBearExt4;
 pub use matrix::{AsColMajor, ColMajor, ColMajorMatrix, Dimensions, MatrixError};
 pub use packed::{PackedBabyBear, WIDTH as PACKED_WIDTH, prefetch};
+pub use simd::{SimdLevel, SimdLevelError};
 pub use traits::{ExtensionField, Field, TwoAdicField};

@@ -1,6 +1,6 @@
 //! Permutation throughput, kiln-hash beside Plonky3 0.8, widths 16 and 24.
 //!
-//! `kiln/<backend>`: `permute_many` on 1024 states held as rows (every backend this CPU
+//! `kiln/<level>`: `permute_many` on 1024 states held as rows (every SIMD level this CPU
 //! runs). `kiln/blocks`: `permute_blocks` on the same number of states held in blocks of
 //! 16, the memory layout of Plonky3's AVX-512 packed states (the like-for-like
 //! comparison with `plonky3/packed16`).
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kiln_field::BabyBear;
-use kiln_hash::{BLOCK, CpuBackend, Permutation, Poseidon2W16, Poseidon2W24};
+use kiln_hash::{BLOCK, Permutation, Poseidon2W16, Poseidon2W24, SimdLevel};
 use p3_baby_bear::{BabyBear as P3, default_babybear_poseidon2_16, default_babybear_poseidon2_24};
 use p3_field::{Field, PackedValue};
 use p3_symmetric::Permutation as _;
@@ -31,10 +31,10 @@ macro_rules! bench_width {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
         let states: Vec<[BabyBear; $width]> = (0..STATES).map(|_| rng.random()).collect();
 
-        for backend in CpuBackend::ALL.into_iter().filter(|b| b.is_available()) {
-            let perm = <$ours>::with_backend(backend).unwrap();
+        for level in SimdLevel::ALL.into_iter().filter(|b| b.is_available()) {
+            let perm = <$ours>::with_simd_level(level).unwrap();
             let mut batch = states.clone();
-            group.bench_function(format!("kiln/{backend:?}"), |b| {
+            group.bench_function(format!("kiln/{level:?}"), |b| {
                 b.iter(|| perm.permute_many(black_box(&mut batch)))
             });
         }

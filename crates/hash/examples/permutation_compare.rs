@@ -57,7 +57,7 @@ macro_rules! compare {
             "width {:>2}: kiln {:>7.1} ns/perm ({:?}) | plonky3 {:>7.1} ns/perm ({lanes} lanes) | kiln/plonky3 {:.3}",
             $width,
             ns(best_ours),
-            perm.backend(),
+            perm.simd_level(),
             ns(best_p3),
             ns(best_ours) / ns(best_p3)
         );

@@ -2,9 +2,9 @@
 
 use kiln_field::{BabyBear, Field};
 
-use crate::kernels::dispatch;
+use crate::batched::dispatch;
+use crate::params::{DIGEST_ELEMS, Digest};
 use crate::poseidon2::{Permutation, Poseidon2W16};
-use crate::sponge::{DIGEST_ELEMS, Digest};
 
 /// Plonky3's `TruncatedPermutation<Poseidon2BabyBear<16>, 2, 8, 16>`:
 /// `C(l, r)` = the first 8 elements of `Poseidon2-16(l ‖ r)`.
@@ -31,15 +31,15 @@ impl TruncatedPermutation {
         state[..DIGEST_ELEMS].try_into().unwrap()
     }
 
-    /// `out[j] ← C(inputs[j][0], inputs[j][1])`, as many at a time as the backend has
-    /// lanes. A digest layer `layer` compresses to the next with
+    /// `out[j] ← C(inputs[j][0], inputs[j][1])`, as many at a time as the SIMD level
+    /// has lanes. A digest layer `layer` compresses to the next with
     /// `compress_many(layer.as_chunks().0, next)`.
     ///
     /// # Panics
     /// If `inputs` and `out` differ in length.
     pub fn compress_many(&self, inputs: &[[Digest; 2]], out: &mut [Digest]) {
         assert_eq!(inputs.len(), out.len(), "compress_many: lengths differ");
-        dispatch!(self.perm.backend(), compress_many(inputs, out));
+        dispatch!(self.perm.simd_level(), compress_many(inputs, out));
     }
 
     /// `nodes[j] ← C(nodes[j], right[j])`: how rows of a shorter matrix are injected.
@@ -52,6 +52,6 @@ impl TruncatedPermutation {
             right.len(),
             "compress_in_place: lengths differ"
         );
-        dispatch!(self.perm.backend(), compress_in_place(nodes, right));
+        dispatch!(self.perm.simd_level(), compress_in_place(nodes, right));
     }
 }

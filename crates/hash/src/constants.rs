@@ -10,6 +10,9 @@
 //! R_F=8, R_P=13 for t=16 and R_P=21 for t=24). They are written here as canonical values,
 //! exactly as printed there. The internal diagonals are the vectors documented in the same
 //! file (the matrix is `1 + diag(V)`, 1 the all-ones matrix).
+//!
+//! At the end, the round constants in the shifted form the lane arithmetic adds
+//! (`ShiftedConstants`), computed at compile time from the tables above.
 
 use kiln_field::{BabyBear, P};
 
@@ -273,3 +276,43 @@ const RC24_INTERNAL: [u32; PARTIAL_ROUNDS_24] = [
     0x70beb1e9, 0x30ff3b3f, 0x4240d1c4, 0x12647b8d, 0x65d86965, 0x49ef4d7c, 0x47785697, 0x46b3969f,
     0x5c7b7a0e, 0x7078fc60, 0x4f22d482, 0x482a9aee, 0x6beb839d,
 ];
+
+/// Round constants as `rc − p (mod 2^32)` of their Montgomery words, the form
+/// `Packed::add_rc_pow7` takes (the SIMD lanes add it to a word in `[0, p)` and get a
+/// signed value in `[−p, p)` with no reduction).
+pub(crate) struct ShiftedConstants<const WIDTH: usize, const PARTIAL: usize> {
+    pub(crate) initial: [[u32; WIDTH]; HALF_FULL_ROUNDS],
+    pub(crate) terminal: [[u32; WIDTH]; HALF_FULL_ROUNDS],
+    pub(crate) internal: [u32; PARTIAL],
+}
+
+const fn shift<const N: usize>(xs: &[BabyBear; N]) -> [u32; N] {
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = xs[i].to_monty().wrapping_sub(P);
+        i += 1;
+    }
+    out
+}
+
+const fn shifted<const WIDTH: usize, const PARTIAL: usize>(
+    c: &Poseidon2Constants<WIDTH, PARTIAL>,
+) -> ShiftedConstants<WIDTH, PARTIAL> {
+    let mut initial = [[0; WIDTH]; HALF_FULL_ROUNDS];
+    let mut terminal = [[0; WIDTH]; HALF_FULL_ROUNDS];
+    let mut r = 0;
+    while r < HALF_FULL_ROUNDS {
+        initial[r] = shift(&c.initial[r]);
+        terminal[r] = shift(&c.terminal[r]);
+        r += 1;
+    }
+    ShiftedConstants {
+        initial,
+        terminal,
+        internal: shift(&c.internal),
+    }
+}
+
+pub(crate) static SHIFTED_16: ShiftedConstants<16, PARTIAL_ROUNDS_16> = shifted(&POSEIDON2_W16);
+pub(crate) static SHIFTED_24: ShiftedConstants<24, PARTIAL_ROUNDS_24> = shifted(&POSEIDON2_W24);

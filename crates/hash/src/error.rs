@@ -1,16 +1,7 @@
-//! Error types. Every public operation that can fail on its inputs returns one of these.
+//! Error types. Every public operation that can fail on its inputs returns one of these
+//! (or, when a SIMD level is chosen, `kiln_field`'s `SimdLevelError`).
 
 use thiserror::Error;
-
-use crate::backend::CpuBackend;
-
-/// A CPU backend was requested that the running CPU cannot execute.
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
-pub enum BackendError {
-    /// The CPU lacks the instruction set of `backend`.
-    #[error("the {backend:?} backend is not available on this CPU")]
-    Unavailable { backend: CpuBackend },
-}
 
 /// A Merkle tree could not be built.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]

@@ -1,18 +1,10 @@
 //! The padding-free sponge: Poseidon2-16 in overwrite mode, rate 8, digest 8 elements.
 
-use kiln_field::{BabyBear, Field};
+use kiln_field::{BabyBear, ColMajor, Field};
 
-use crate::kernels::dispatch;
-use crate::matrix::ColMajor;
+use crate::batched::dispatch;
+use crate::params::{DIGEST_ELEMS, Digest, RATE};
 use crate::poseidon2::{Permutation, Poseidon2W16};
-
-/// Elements in a digest.
-pub const DIGEST_ELEMS: usize = 8;
-/// Elements absorbed per permutation.
-pub const RATE: usize = 8;
-
-/// A hash output: 8 BabyBear elements (≈ 248 bits).
-pub type Digest = [BabyBear; DIGEST_ELEMS];
 
 /// The hash of rows: Plonky3's `PaddingFreeSponge<Poseidon2BabyBear<16>, 16, 8, 8>`.
 ///
@@ -68,7 +60,7 @@ impl PaddingFreeSponge {
 
     /// `out[i]` ← the digest of row `first_row + i` of the concatenation of `matrices`
     /// (row r is row r of the first matrix, then of the second, ...), as many rows at a
-    /// time as the backend has lanes. This is how Merkle leaves are hashed.
+    /// time as the SIMD level has lanes. This is how Merkle leaves are hashed.
     ///
     /// # Panics
     /// If the matrices differ in height or have fewer than `first_row + out.len()` rows.
@@ -89,6 +81,6 @@ impl PaddingFreeSponge {
             out.len()
         );
         let columns: Vec<&[BabyBear]> = matrices.iter().flat_map(|m| m.columns()).collect();
-        dispatch!(self.perm.backend(), hash_rows(&columns, first_row, out));
+        dispatch!(self.perm.simd_level(), hash_rows(&columns, first_row, out));
     }
 }

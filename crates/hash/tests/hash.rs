@@ -1,10 +1,10 @@
 //! The sponge and the compression: agreement with Plonky3 0.8's
 //! `PaddingFreeSponge<_, 16, 8, 8>` and `TruncatedPermutation<_, 2, 8, 16>`, and of the
-//! batched paths of every backend with the one-at-a-time paths.
+//! batched paths of every SIMD level with the one-at-a-time paths.
 
 mod common;
 
-use common::{backends, digest_from_p3, p3_compression, p3_hash, to_p3};
+use common::{digest_from_p3, p3_compression, p3_hash, simd_levels, to_p3};
 use kiln_field::{BabyBear, Field};
 use kiln_hash::{
     ColMajor, ColMajorMatrix, Digest, PaddingFreeSponge, Poseidon2W16, TruncatedPermutation,
@@ -49,19 +49,19 @@ fn compression_matches_plonky3() {
 #[test]
 fn batched_compression_matches_single() {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
-    for backend in backends() {
-        let compress = TruncatedPermutation::new(Poseidon2W16::with_backend(backend).unwrap());
+    for level in simd_levels() {
+        let compress = TruncatedPermutation::new(Poseidon2W16::with_simd_level(level).unwrap());
         for n in [0, 1, 5, 8, 16, 17, 33, 100] {
             let pairs: Vec<[Digest; 2]> = (0..n).map(|_| rng.random()).collect();
             let expected: Vec<Digest> = pairs.iter().map(|&p| compress.compress(p)).collect();
             let mut out = vec![[BabyBear::ZERO; 8]; n];
             compress.compress_many(&pairs, &mut out);
-            assert_eq!(out, expected, "compress_many, {backend:?}, {n}");
+            assert_eq!(out, expected, "compress_many, {level:?}, {n}");
 
             let mut nodes: Vec<Digest> = pairs.iter().map(|p| p[0]).collect();
             let right: Vec<Digest> = pairs.iter().map(|p| p[1]).collect();
             compress.compress_in_place(&mut nodes, &right);
-            assert_eq!(nodes, expected, "compress_in_place, {backend:?}, {n}");
+            assert_eq!(nodes, expected, "compress_in_place, {level:?}, {n}");
         }
     }
 }
@@ -69,8 +69,8 @@ fn batched_compression_matches_single() {
 #[test]
 fn hash_rows_matches_hashing_each_row() {
     let mut rng = ChaCha20Rng::seed_from_u64(4);
-    for backend in backends() {
-        let sponge = PaddingFreeSponge::new(Poseidon2W16::with_backend(backend).unwrap());
+    for level in simd_levels() {
+        let sponge = PaddingFreeSponge::new(Poseidon2W16::with_simd_level(level).unwrap());
         for height in [1, 3, 16, 37, 64] {
             for widths in [&[1][..], &[8], &[9], &[0, 5], &[7, 9, 16], &[3, 0, 17, 1]] {
                 let matrices: Vec<ColMajorMatrix> = widths
@@ -87,7 +87,7 @@ fn hash_rows_matches_hashing_each_row() {
                 sponge.hash_rows(&views, 0, &mut out);
                 assert_eq!(
                     out, expected,
-                    "{backend:?}, height {height}, widths {widths:?}"
+                    "{level:?}, height {height}, widths {widths:?}"
                 );
 
                 let first = height / 3;

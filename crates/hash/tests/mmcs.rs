@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{backends, digest_from_p3, from_p3, p3_mmcs, to_p3};
+use common::{digest_from_p3, from_p3, p3_mmcs, simd_levels, to_p3};
 use kiln_field::{BabyBear, Field};
 use kiln_hash::{
     ColMajor, ColMajorMatrix, CommitError, Digest, Dimensions, MerkleTree, MerkleTreeMmcs,
@@ -68,11 +68,11 @@ fn commit_both(
 #[test]
 fn roots_match_plonky3() {
     let mut rng = ChaCha20Rng::seed_from_u64(1);
-    for backend in backends() {
-        let mmcs = MerkleTreeMmcs::with_permutation(Poseidon2W16::with_backend(backend).unwrap());
+    for level in simd_levels() {
+        let mmcs = MerkleTreeMmcs::with_permutation(Poseidon2W16::with_simd_level(level).unwrap());
         for shape in SHAPES {
             let (root, tree, p3_root) = commit_both(&mmcs, shape, &mut rng);
-            assert_eq!(root, p3_root, "{backend:?}, shape {shape:?}");
+            assert_eq!(root, p3_root, "{level:?}, shape {shape:?}");
             assert_eq!(tree.root(), root);
             let log_max = shape.iter().map(|s| s.1).max().unwrap() as usize;
             assert_eq!(tree.log_max_height(), log_max);
@@ -156,26 +156,22 @@ fn openings_match_and_verify_both_ways() {
 }
 
 #[test]
-fn backends_build_identical_trees() {
+fn simd_levels_build_identical_trees() {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
     let matrices: Vec<ColMajorMatrix> = vec![
         random_matrix(&mut rng, 13, 1 << 11),
         random_matrix(&mut rng, 6, 1 << 9),
     ];
     let reference = MerkleTreeMmcs::with_permutation(
-        Poseidon2W16::with_backend(kiln_hash::CpuBackend::Scalar).unwrap(),
+        Poseidon2W16::with_simd_level(kiln_hash::SimdLevel::Scalar).unwrap(),
     )
     .commit(matrices.iter().collect::<Vec<_>>())
     .unwrap()
     .1;
-    for backend in backends() {
-        let mmcs = MerkleTreeMmcs::with_permutation(Poseidon2W16::with_backend(backend).unwrap());
+    for level in simd_levels() {
+        let mmcs = MerkleTreeMmcs::with_permutation(Poseidon2W16::with_simd_level(level).unwrap());
         let (_, tree) = mmcs.commit(matrices.iter().collect::<Vec<_>>()).unwrap();
-        assert_eq!(
-            tree.digest_layers(),
-            reference.digest_layers(),
-            "{backend:?}"
-        );
+        assert_eq!(tree.digest_layers(), reference.digest_layers(), "{level:?}");
     }
 }
 

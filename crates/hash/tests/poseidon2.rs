@@ -1,14 +1,14 @@
 //! The permutation: Plonky3 0.8's known-answer vectors, agreement with
 //! `default_babybear_poseidon2_16/24` on random inputs, agreement with a naive
-//! matrix-based implementation, and agreement of every backend.
+//! matrix-based implementation, and agreement of every SIMD level.
 
 mod common;
 
-use common::{backends, from_p3_array, to_p3_array};
+use common::{from_p3_array, simd_levels, to_p3_array};
 use kiln_field::{BabyBear, Field};
 use kiln_hash::{
-    BLOCK, CpuBackend, POSEIDON2_W16, POSEIDON2_W24, Permutation, Poseidon2Constants, Poseidon2W16,
-    Poseidon2W24,
+    BLOCK, POSEIDON2_W16, POSEIDON2_W24, Permutation, Poseidon2Constants, Poseidon2W16,
+    Poseidon2W24, SimdLevel,
 };
 use p3_baby_bear::{
     BabyBearInternalLayerParameters, default_babybear_poseidon2_16, default_babybear_poseidon2_24,
@@ -54,14 +54,14 @@ fn check_kat<const W: usize, P: Permutation<W>>(perm: P, input: [u32; W], output
 
 #[test]
 fn known_answers_from_plonky3() {
-    for backend in backends() {
+    for level in simd_levels() {
         check_kat(
-            Poseidon2W16::with_backend(backend).unwrap(),
+            Poseidon2W16::with_simd_level(level).unwrap(),
             KAT16_IN,
             KAT16_OUT,
         );
         check_kat(
-            Poseidon2W24::with_backend(backend).unwrap(),
+            Poseidon2W24::with_simd_level(level).unwrap(),
             KAT24_IN,
             KAT24_OUT,
         );
@@ -73,16 +73,16 @@ fn random_inputs_match_plonky3() {
     let mut rng = ChaCha20Rng::seed_from_u64(16);
     let p3_16 = default_babybear_poseidon2_16();
     let p3_24 = default_babybear_poseidon2_24();
-    for backend in backends() {
-        let ours16 = Poseidon2W16::with_backend(backend).unwrap();
-        let ours24 = Poseidon2W24::with_backend(backend).unwrap();
+    for level in simd_levels() {
+        let ours16 = Poseidon2W16::with_simd_level(level).unwrap();
+        let ours24 = Poseidon2W24::with_simd_level(level).unwrap();
         for n in [1, 2, 7, 8, 15, 16, 17, 33, 100] {
             let inputs16: Vec<[BabyBear; 16]> = (0..n).map(|_| rng.random()).collect();
             let mut batch16 = inputs16.clone();
             ours16.permute_many(&mut batch16);
             for (input, out) in inputs16.iter().zip(&batch16) {
                 let expected = from_p3_array(p3_16.permute(to_p3_array(*input)));
-                assert_eq!(*out, expected, "width 16, {backend:?}, batch of {n}");
+                assert_eq!(*out, expected, "width 16, {level:?}, batch of {n}");
                 assert_eq!(ours16.permute(*input), expected);
             }
             let inputs24: Vec<[BabyBear; 24]> = (0..n).map(|_| rng.random()).collect();
@@ -90,7 +90,7 @@ fn random_inputs_match_plonky3() {
             ours24.permute_many(&mut batch24);
             for (input, out) in inputs24.iter().zip(&batch24) {
                 let expected = from_p3_array(p3_24.permute(to_p3_array(*input)));
-                assert_eq!(*out, expected, "width 24, {backend:?}, batch of {n}");
+                assert_eq!(*out, expected, "width 24, {level:?}, batch of {n}");
                 assert_eq!(ours24.permute(*input), expected);
             }
         }
@@ -100,17 +100,17 @@ fn random_inputs_match_plonky3() {
 /// Inputs at the edges of the representation (0, 1, p − 1, small and large words), in
 /// every lane, where reductions are most likely to go wrong.
 #[test]
-fn edge_values_agree_across_backends() {
-    check_edge_values::<16, Poseidon2W16>(Poseidon2W16::with_backend, |s| {
+fn edge_values_agree_across_simd_levels() {
+    check_edge_values::<16, Poseidon2W16>(Poseidon2W16::with_simd_level, |s| {
         from_p3_array(default_babybear_poseidon2_16().permute(to_p3_array(s)))
     });
-    check_edge_values::<24, Poseidon2W24>(Poseidon2W24::with_backend, |s| {
+    check_edge_values::<24, Poseidon2W24>(Poseidon2W24::with_simd_level, |s| {
         from_p3_array(default_babybear_poseidon2_24().permute(to_p3_array(s)))
     });
 }
 
 fn check_edge_values<const W: usize, P: Permutation<W>>(
-    with_backend: fn(CpuBackend) -> Result<P, kiln_hash::BackendError>,
+    with_simd_level: fn(SimdLevel) -> Result<P, kiln_hash::SimdLevelError>,
     plonky3: impl Fn([BabyBear; W]) -> [BabyBear; W],
 ) {
     let edges = [
@@ -126,27 +126,27 @@ fn check_edge_values<const W: usize, P: Permutation<W>>(
     let states: Vec<[BabyBear; W]> = (0..64)
         .map(|_| core::array::from_fn(|_| BabyBear::new(edges[rng.random_range(0..edges.len())])))
         .collect();
-    let scalar = with_backend(CpuBackend::Scalar).unwrap();
+    let scalar = with_simd_level(SimdLevel::Scalar).unwrap();
     let reference: Vec<_> = states.iter().map(|s| scalar.permute(*s)).collect();
-    for backend in backends() {
-        let perm = with_backend(backend).unwrap();
+    for level in simd_levels() {
+        let perm = with_simd_level(level).unwrap();
         let mut batch = states.clone();
         perm.permute_many(&mut batch);
-        assert_eq!(batch, reference, "width {W}, {backend:?}");
+        assert_eq!(batch, reference, "width {W}, {level:?}");
         let singles: Vec<_> = states.iter().map(|s| perm.permute(*s)).collect();
-        assert_eq!(singles, reference, "width {W}, {backend:?}, one at a time");
+        assert_eq!(singles, reference, "width {W}, {level:?}, one at a time");
     }
     for (s, r) in states.iter().zip(&reference) {
         assert_eq!(plonky3(*s), *r, "width {W}, Plonky3");
     }
-    for backend in backends() {
-        let perm = with_backend(backend).unwrap();
+    for level in simd_levels() {
+        let perm = with_simd_level(level).unwrap();
         let mut blocks = to_blocks(&states);
         perm.permute_blocks(&mut blocks);
         assert_eq!(
             from_blocks(&blocks),
             reference,
-            "width {W}, {backend:?}, blocks"
+            "width {W}, {level:?}, blocks"
         );
     }
 }
@@ -168,7 +168,7 @@ fn from_blocks<const W: usize>(blocks: &[[[BabyBear; BLOCK]; W]]) -> Vec<[BabyBe
         .collect()
 }
 
-/// Random states in blocks, on every backend, equal Plonky3's permutation state by state;
+/// Random states in blocks, on every SIMD level, equal Plonky3's permutation state by state;
 /// so does the trait's default `permute_blocks` (a loop over `permute_mut`).
 #[test]
 fn blocks_match_plonky3() {
@@ -204,9 +204,9 @@ fn blocks_match_plonky3() {
         }
     }
 
-    let mut perms16: Vec<(String, Poseidon2W16)> = backends()
+    let mut perms16: Vec<(String, Poseidon2W16)> = simd_levels()
         .into_iter()
-        .map(|b| (format!("{b:?}"), Poseidon2W16::with_backend(b).unwrap()))
+        .map(|b| (format!("{b:?}"), Poseidon2W16::with_simd_level(b).unwrap()))
         .collect();
     perms16.push(("new()".into(), Poseidon2W16::new()));
     let p3_16 =
@@ -216,9 +216,9 @@ fn blocks_match_plonky3() {
         vec![("default methods".into(), OneAtATime(Poseidon2W16::new()))],
         p3_16,
     );
-    let perms24: Vec<(String, Poseidon2W24)> = backends()
+    let perms24: Vec<(String, Poseidon2W24)> = simd_levels()
         .into_iter()
-        .map(|b| (format!("{b:?}"), Poseidon2W24::with_backend(b).unwrap()))
+        .map(|b| (format!("{b:?}"), Poseidon2W24::with_simd_level(b).unwrap()))
         .collect();
     let p3_24 =
         |s: [BabyBear; 24]| from_p3_array(default_babybear_poseidon2_24().permute(to_p3_array(s)));
@@ -344,12 +344,12 @@ fn constants_match_plonky3() {
 }
 
 #[test]
-fn unavailable_backend_is_an_error() {
-    for backend in CpuBackend::ALL {
+fn unavailable_simd_level_is_an_error() {
+    for level in SimdLevel::ALL {
         assert_eq!(
-            Poseidon2W16::with_backend(backend).is_ok(),
-            backend.is_available()
+            Poseidon2W16::with_simd_level(level).is_ok(),
+            level.is_available()
         );
     }
-    assert!(CpuBackend::detect().is_available());
+    assert!(SimdLevel::detect().is_available());
 }

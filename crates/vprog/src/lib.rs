@@ -11,7 +11,7 @@ mod model;
 mod sim;
 
 pub use commit::{
-    CommitmentHasher, DIGEST_ELEMS, Digest, DigestExecutor, LedgerError, MerklePath, MerkleTree,
+    CommitmentHasher, DIGEST_ELEMS, Digest, DigestExecutor, DigestTree, LedgerError, MerklePath,
     Poseidon2Hasher, ProofCommitment, StateExecutor, StateLedger, StateWitness, Step, StepLeaf,
     WitnessError, ZERO_DIGEST, tree_depth, verify_witness,
 };

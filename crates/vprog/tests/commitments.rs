@@ -8,7 +8,7 @@ use common::poseidon2::P3Poseidon2;
 use common::random_workload;
 use kiln_field::BabyBear;
 use kiln_vprog::{
-    Account, AccountId, Applied, CommitmentHasher, DigestExecutor, Engine, LedgerError, MerkleTree,
+    Account, AccountId, Applied, CommitmentHasher, DigestExecutor, DigestTree, Engine, LedgerError,
     Model, Operation, ProofCommitment, StateLedger, StateWitness, Transaction, VProg, VProgId,
     Witness, WitnessError, WitnessPolicy, ZERO_DIGEST, verify_witness,
 };
@@ -49,7 +49,7 @@ fn merkle_tree_paths_and_updates() {
     let h = P3Poseidon2::new();
     for n in [0usize, 1, 2, 3, 5, 8, 13] {
         let leaves: Vec<_> = (0..n).map(|i| h.hash(&[BabyBear::new(i as u32)])).collect();
-        let mut tree = MerkleTree::new(&h, leaves.clone());
+        let mut tree = DigestTree::new(&h, leaves.clone());
         assert_eq!(tree.len(), n);
         for (i, leaf) in leaves.iter().enumerate() {
             let path = tree.open(i).unwrap();
@@ -61,7 +61,7 @@ fn merkle_tree_paths_and_updates() {
             tree.set(&h, n - 1, new_leaf);
             let mut rebuilt = leaves;
             rebuilt[n - 1] = new_leaf;
-            assert_eq!(tree.root(), MerkleTree::new(&h, rebuilt).root());
+            assert_eq!(tree.root(), DigestTree::new(&h, rebuilt).root());
         } else {
             assert_eq!(tree.root(), ZERO_DIGEST);
         }

@@ -26,8 +26,9 @@ use kiln_field::BabyBear;
 use serde::{Deserialize, Serialize};
 
 use crate::compress::TruncatedPermutation;
+use crate::params::Digest;
 use crate::poseidon2::Poseidon2W16;
-use crate::sponge::{Digest, PaddingFreeSponge};
+use crate::sponge::PaddingFreeSponge;
 
 pub use prover::MerkleTree;
 
@@ -40,12 +41,12 @@ pub struct MerkleTreeMmcs {
 }
 
 impl MerkleTreeMmcs {
-    /// The scheme on the widest CPU backend available.
+    /// The scheme at the widest SIMD level available.
     pub fn new() -> Self {
         Self::with_permutation(Poseidon2W16::new())
     }
 
-    /// The scheme on `perm`'s backend.
+    /// The scheme at `perm`'s SIMD level.
     pub const fn with_permutation(perm: Poseidon2W16) -> Self {
         Self {
             sponge: PaddingFreeSponge::new(perm),

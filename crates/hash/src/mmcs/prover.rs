@@ -2,13 +2,12 @@
 
 use core::cmp::Reverse;
 
-use kiln_field::{BabyBear, Field};
+use kiln_field::{AsColMajor, BabyBear, ColMajor, Dimensions, Field};
 use rayon::prelude::*;
 
 use super::{BatchOpening, MerkleTreeMmcs};
 use crate::error::{CommitError, OpenError};
-use crate::matrix::{AsColMajor, ColMajor, Dimensions};
-use crate::sponge::{DIGEST_ELEMS, Digest};
+use crate::params::{DIGEST_ELEMS, Digest};
 
 /// Rows hashed, or nodes compressed, per parallel task.
 const TASK_ROWS: usize = 1024;

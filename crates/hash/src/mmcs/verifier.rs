@@ -3,10 +3,11 @@
 
 use core::cmp::Reverse;
 
+use kiln_field::Dimensions;
+
 use super::{BatchOpening, MerkleTreeMmcs};
 use crate::error::VerifyError;
-use crate::matrix::Dimensions;
-use crate::sponge::Digest;
+use crate::params::Digest;
 
 impl MerkleTreeMmcs {
     /// Checks that `opening` opens query `index` of the matrices of `dimensions` (commit

@@ -1,9 +1,9 @@
 //! Eight lanes in one AVX2 register.
 //!
 //! Only reachable through functions compiled with `#[target_feature(enable = "avx2")]`
-//! and called after runtime detection (see `crate::backend`); every method is
+//! and called after runtime detection (see `kiln_field::SimdLevel`); every method is
 //! `#[inline(always)]` so the intrinsics are inlined into those functions. The arithmetic
-//! is that of the AVX-512 backend (see there), without mask registers.
+//! is that of the AVX-512 lanes (see there), without mask registers.
 
 use core::arch::asm;
 use core::arch::x86_64::*;
@@ -24,7 +24,7 @@ fn splat_u32(x: u32) -> __m256i {
     unsafe { _mm256_set1_epi32(x as i32) }
 }
 
-/// The identity, opaque to the optimiser (see the AVX-512 backend's `opaque`).
+/// The identity, opaque to the optimiser (see the AVX-512 lanes' `opaque`).
 #[target_feature(enable = "avx2")]
 #[inline]
 fn opaque(x: __m256i) -> __m256i {
@@ -207,7 +207,7 @@ impl Packed for Avx2 {
 
     #[inline(always)]
     fn div_2exp<const K: u32>(self) -> Self {
-        // `opaque`: see the AVX-512 backend.
+        // `opaque`: see the AVX-512 lanes.
         // SAFETY: as in `splat_u32`; `opaque` needs only avx2.
         unsafe {
             let hi = _mm256_srl_epi32(self.0, _mm_cvtsi32_si128(K as i32));

@@ -2,7 +2,7 @@
 //!
 //! Only reachable through functions compiled with
 //! `#[target_feature(enable = "avx512f,avx512bw")]` and called after runtime detection
-//! (see `crate::backend`); every method is `#[inline(always)]` so the intrinsics are
+//! (see `kiln_field::SimdLevel`); every method is `#[inline(always)]` so the intrinsics are
 //! inlined into those functions.
 
 use core::arch::asm;
@@ -11,8 +11,7 @@ use core::arch::x86_64::*;
 use kiln_field::{BabyBear, P};
 
 use super::Packed;
-use crate::constants::{POSEIDON2_W16, POSEIDON2_W24};
-use crate::poseidon2::rounds::{SHIFTED_16, SHIFTED_24};
+use crate::constants::{POSEIDON2_W16, POSEIDON2_W24, SHIFTED_16, SHIFTED_24};
 
 /// p^{-1} mod 2^32: Montgomery reduction subtracts `(lo(x)·p^{-1} mod 2^32)·p`.
 const P_INV: u32 = 0x8800_0001;

@@ -1,8 +1,8 @@
 //! Lanes of BabyBear elements processed together: the arithmetic the permutation needs,
-//! once per CPU backend.
+//! once per SIMD level.
 //!
 //! Every value is a Montgomery word in `[0, p)` in each lane, the same words as
-//! [`BabyBear`]. The permutation code in `poseidon2::rounds` is generic over [`Packed`], so
+//! [`BabyBear`]. The permutation code in `rounds` is generic over [`Packed`], so
 //! the scalar, AVX2 and AVX-512 paths share one round structure.
 
 use kiln_field::BabyBear;
@@ -13,7 +13,7 @@ pub(crate) mod avx2;
 pub(crate) mod avx512;
 mod scalar;
 
-/// Most lanes of any backend; scratch buffers are sized for it.
+/// Most lanes of any SIMD level; scratch buffers are sized for it.
 pub(crate) const MAX_LANES: usize = 16;
 
 /// `LANES` field elements in Montgomery form, with the operations Poseidon2 uses.
@@ -103,7 +103,7 @@ pub(crate) trait Packed: Copy {
     }
 
     /// [`Packed::add_rc_pow7`] on `N` vectors (`rc` as there), the S-box chains
-    /// interleaved where the backend gains from it.
+    /// interleaved where the SIMD level gains from it.
     #[inline(always)]
     fn add_rc_pow7_n<const N: usize>(x: [Self; N], rc: [u32; N]) -> [Self; N] {
         let mut out = x;
@@ -114,7 +114,7 @@ pub(crate) trait Packed: Copy {
     }
 
     /// `(self + rc)^7`: the S-box of one round, given `rc_minus_p = rc − p (mod 2^32)` for
-    /// a Montgomery word `rc` (the form the SIMD backends add without a reduction).
+    /// a Montgomery word `rc` (the form the SIMD lanes add without a reduction).
     #[inline(always)]
     fn add_rc_pow7(self, rc_minus_p: u32) -> Self {
         let x = self.add(Self::splat(rc_minus_p.wrapping_add(kiln_field::P)));
@@ -215,7 +215,7 @@ mod tests {
         check_all_k::<BabyBear>();
         #[cfg(target_arch = "x86_64")]
         {
-            use crate::CpuBackend;
+            use kiln_field::SimdLevel;
             #[target_feature(enable = "avx2")]
             fn avx2() {
                 check_all_k::<super::avx2::Avx2>();
@@ -224,13 +224,13 @@ mod tests {
             fn avx512() {
                 check_all_k::<super::avx512::Avx512>();
             }
-            if CpuBackend::Avx2.is_available() {
+            if SimdLevel::Avx2.is_available() {
                 // SAFETY: avx2 detected.
                 unsafe { avx2() };
             } else {
                 eprintln!("skipping AVX2 division checks: not available on this CPU");
             }
-            if CpuBackend::Avx512.is_available() {
+            if SimdLevel::Avx512.is_available() {
                 // SAFETY: avx512f and avx512bw detected.
                 unsafe { avx512() };
             } else {

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use kiln_field::BabyBear;
-use kiln_hash::{CpuBackend, Digest};
+use kiln_hash::{Digest, SimdLevel};
 use p3_baby_bear::{BabyBear as P3, Poseidon2BabyBear};
 use p3_field::PrimeField32;
 use p3_merkle_tree::MerkleTreeMmcs as P3MerkleTreeMmcs;
@@ -48,9 +48,9 @@ pub fn p3_mmcs() -> P3Mmcs {
     P3Mmcs::new(p3_hash(), p3_compression(), 0)
 }
 
-/// Every backend this CPU can run (always includes the scalar one).
-pub fn backends() -> Vec<CpuBackend> {
-    CpuBackend::ALL
+/// Every SIMD level this CPU can run (always includes the scalar one).
+pub fn simd_levels() -> Vec<SimdLevel> {
+    SimdLevel::ALL
         .into_iter()
         .filter(|b| b.is_available())
         .collect()

@@ -2,11 +2,9 @@
 
 use kiln_field::{BabyBear, Field};
 
-/// Field elements in a digest: 8 BabyBear elements (≈ 248 bits), as kiln's Poseidon2.
-pub const DIGEST_ELEMS: usize = 8;
-
-/// A hash output, a Merkle node.
-pub type Digest = [BabyBear; DIGEST_ELEMS];
+// A hash output, a Merkle node: kiln-hash's digest, 8 BabyBear elements (≈ 248 bits), so
+// that a digest means one thing across kiln whichever `CommitmentHasher` made it.
+pub use kiln_hash::{DIGEST_ELEMS, Digest};
 
 /// The all-zero digest; pads Merkle trees to a power of two.
 pub const ZERO_DIGEST: Digest = [BabyBear::ZERO; DIGEST_ELEMS];

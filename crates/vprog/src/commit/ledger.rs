@@ -17,8 +17,8 @@
 use kiln_field::BabyBear;
 use thiserror::Error;
 
+use super::digest_tree::{DigestTree, MerklePath, tree_depth};
 use super::hash::{CommitmentHasher, Digest, push_u64, tag};
-use super::merkle::{MerklePath, MerkleTree, tree_depth};
 use crate::engine::{Applied, Engine};
 use crate::ids::{AccountId, Time, VProgId, VertexId};
 use crate::model::{Model, Witness};
@@ -173,7 +173,7 @@ pub enum WitnessError {
 struct ProofRecord {
     commitment: ProofCommitment,
     steps: Vec<StepLeaf>,
-    tree: MerkleTree,
+    tree: DigestTree,
 }
 
 /// The open epoch of one vProg: when it started and its steps so far.
@@ -190,7 +190,7 @@ pub struct StateLedger<H, X = DigestExecutor> {
     hasher: H,
     executor: X,
     states: Vec<Digest>,
-    trees: Vec<MerkleTree>,
+    trees: Vec<DigestTree>,
     epochs: Vec<Epoch>,
     proofs: Vec<Vec<ProofRecord>>,
     touched: Vec<VProgId>,
@@ -211,13 +211,13 @@ impl<H: CommitmentHasher, X: StateExecutor> StateLedger<H, X> {
         let states: Vec<Digest> = (0..model.accounts().len())
             .map(|a| executor.genesis(&hasher, AccountId(a as u32)))
             .collect();
-        let trees: Vec<MerkleTree> = (0..model.vprogs().len())
+        let trees: Vec<DigestTree> = (0..model.vprogs().len())
             .map(|p| {
                 let leaves = model.owned(VProgId(p as u32)).iter();
                 let leaves = leaves
                     .map(|&a| account_leaf(&hasher, a, &states[a.index()]))
                     .collect();
-                MerkleTree::new(&hasher, leaves)
+                DigestTree::new(&hasher, leaves)
             })
             .collect();
         let epochs = trees
@@ -308,7 +308,7 @@ impl<H: CommitmentHasher, X: StateExecutor> StateLedger<H, X> {
                     })
                     .collect();
                 let leaves = steps.iter().map(|s| step_leaf(&self.hasher, s)).collect();
-                let tree = MerkleTree::new(&self.hasher, leaves);
+                let tree = DigestTree::new(&self.hasher, leaves);
                 let mut commitment = ProofCommitment {
                     vprog: *vprog,
                     prev_time: epoch.start,
@@ -379,7 +379,7 @@ impl<H: CommitmentHasher, X: StateExecutor> StateLedger<H, X> {
         let leaves = (model.owned(p).iter())
             .map(|&a| account_leaf(&self.hasher, a, &self.states[dag.at(a, step.from).index()]))
             .collect();
-        let tree = MerkleTree::new(&self.hasher, leaves);
+        let tree = DigestTree::new(&self.hasher, leaves);
         debug_assert_eq!(tree.root(), step.state_root);
         let slot = model.slot(w.account);
         let state = self.states[dag.at(w.account, w.time).index()];

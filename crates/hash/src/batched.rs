@@ -1,5 +1,5 @@
-//! The batched operations, written once over [`Packed`] and compiled once per CPU
-//! backend: many permutations, leaf hashing of column-major rows, and compression.
+//! The batched operations, written once over [`Packed`] and compiled once per SIMD level:
+//! many permutations, leaf hashing of column-major rows, and compression.
 //!
 //! States are held transposed, one vector per state element with one lane per state.
 //! Row-major inputs (states, digest pairs) are transposed in and out in `LANES × LANES`
@@ -10,16 +10,16 @@
 //! compiled without the caller's target features, and the intrinsics inside would become
 //! calls.
 //!
-//! Each backend gets a module of entry points (`scalar`, `avx2`, `avx512`); the SIMD ones
-//! carry `#[target_feature]`, so the generic code inlined into them uses those
-//! instructions. [`dispatch`] picks the module for a [`crate::CpuBackend`].
+//! Each SIMD level gets a module of entry points (`scalar`, `avx2`, `avx512`); the vector
+//! ones carry `#[target_feature]` with the level's
+//! [`kiln_field::SimdLevel::target_features`], so the generic code inlined into them uses
+//! those instructions. [`dispatch`] picks the module for a [`kiln_field::SimdLevel`].
 
 use kiln_field::{BabyBear, prefetch};
 
 use crate::packed::{MAX_LANES, Packed};
-use crate::poseidon2::BLOCK;
-use crate::poseidon2::rounds::{permute16, permute16_x2, permute24, permute24_x2};
-use crate::sponge::{DIGEST_ELEMS, Digest, RATE};
+use crate::params::{BLOCK, DIGEST_ELEMS, Digest, RATE};
+use crate::rounds::{permute16, permute16_x2, permute24, permute24_x2};
 
 /// A permutation width, named by a type so that drivers call it statically.
 trait Width<V: Packed, const W: usize> {
@@ -318,8 +318,8 @@ fn compress_in_place<V: Packed>(nodes: &mut [Digest], right: &[Digest]) {
     }
 }
 
-/// One module of entry points per backend, each a monomorphic copy of the drivers above.
-macro_rules! backend_kernels {
+/// One module of entry points per SIMD level, each a monomorphic copy of the drivers above.
+macro_rules! level_entry_points {
     ($(#[$attr:meta])* $name:ident, $v:ty) => {
         pub(crate) mod $name {
             use super::*;
@@ -391,37 +391,37 @@ macro_rules! backend_kernels {
     };
 }
 
-backend_kernels!(scalar, BabyBear);
+level_entry_points!(scalar, BabyBear);
 #[cfg(target_arch = "x86_64")]
-backend_kernels!(
+level_entry_points!(
     #[target_feature(enable = "avx2")]
     avx2,
     crate::packed::avx2::Avx2
 );
 #[cfg(target_arch = "x86_64")]
-backend_kernels!(
+level_entry_points!(
     #[target_feature(enable = "avx512f,avx512bw")]
     avx512,
     crate::packed::avx512::Avx512
 );
 
-/// Calls the entry point `$f` of the module for `$backend`.
+/// Calls the entry point `$f` of the module for the [`kiln_field::SimdLevel`] `$level`.
 ///
-/// `$backend` must be available on this CPU (`CpuBackend::is_available`); the types
-/// that hold a backend check that when they are built.
+/// `$level` must be available on this CPU ([`kiln_field::SimdLevel::is_available`]); the
+/// types that hold a level check that when they are built.
 macro_rules! dispatch {
-    ($backend:expr, $f:ident($($arg:expr),* $(,)?)) => {
-        match $backend {
-            $crate::backend::CpuBackend::Scalar => $crate::kernels::scalar::$f($($arg),*),
+    ($level:expr, $f:ident($($arg:expr),* $(,)?)) => {
+        match $level {
+            ::kiln_field::SimdLevel::Scalar => $crate::batched::scalar::$f($($arg),*),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: the backend was checked available (avx2 detected) where it was stored.
-            $crate::backend::CpuBackend::Avx2 => unsafe { $crate::kernels::avx2::$f($($arg),*) },
+            // SAFETY: the level was checked available (avx2 detected) where it was stored.
+            ::kiln_field::SimdLevel::Avx2 => unsafe { $crate::batched::avx2::$f($($arg),*) },
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: the backend was checked available (avx512f and avx512bw detected) where
+            // SAFETY: the level was checked available (avx512f and avx512bw detected) where
             // it was stored.
-            $crate::backend::CpuBackend::Avx512 => unsafe { $crate::kernels::avx512::$f($($arg),*) },
+            ::kiln_field::SimdLevel::Avx512 => unsafe { $crate::batched::avx512::$f($($arg),*) },
             #[cfg(not(target_arch = "x86_64"))]
-            _ => unreachable!("SIMD backends are never available off x86_64"),
+            _ => unreachable!("vector SIMD levels are never available off x86_64"),
         }
     };
 }

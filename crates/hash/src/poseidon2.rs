@@ -1,12 +1,10 @@
 //! The Poseidon2 permutation over BabyBear at widths 16 and 24.
 
-pub(crate) mod rounds;
+use kiln_field::{BabyBear, SimdLevel, SimdLevelError};
 
-use kiln_field::BabyBear;
-
-use crate::backend::CpuBackend;
-use crate::error::BackendError;
-use crate::kernels::dispatch;
+use crate::batched::dispatch;
+use crate::params::BLOCK;
+use crate::rounds;
 
 /// A cryptographic permutation of `[BabyBear; WIDTH]`.
 ///
@@ -48,35 +46,31 @@ pub trait Permutation<const WIDTH: usize>: Copy + Send + Sync {
     }
 }
 
-/// States per block in [`Permutation::permute_blocks`]: the lane count of the widest
-/// backend (AVX-512), a whole number of vectors on every backend.
-pub const BLOCK: usize = 16;
-
 /// One width-16 permutation: in one AVX-512 register where available.
 #[inline]
-fn single16(backend: CpuBackend, state: &mut [BabyBear; 16]) {
+fn single16(level: SimdLevel, state: &mut [BabyBear; 16]) {
     #[cfg(target_arch = "x86_64")]
-    if backend == CpuBackend::Avx512 {
-        // SAFETY: `backend` was checked available (avx512f and avx512bw detected) where it
+    if level == SimdLevel::Avx512 {
+        // SAFETY: `level` was checked available (avx512f and avx512bw detected) where it
         // was stored.
         unsafe { crate::packed::avx512::permute16_state(state) };
         return;
     }
-    let _ = backend;
+    let _ = level;
     rounds::permute16::<BabyBear>(state);
 }
 
 /// One width-24 permutation: in two AVX-512 registers where available.
 #[inline]
-fn single24(backend: CpuBackend, state: &mut [BabyBear; 24]) {
+fn single24(level: SimdLevel, state: &mut [BabyBear; 24]) {
     #[cfg(target_arch = "x86_64")]
-    if backend == CpuBackend::Avx512 {
-        // SAFETY: `backend` was checked available (avx512f and avx512bw detected) where it
+    if level == SimdLevel::Avx512 {
+        // SAFETY: `level` was checked available (avx512f and avx512bw detected) where it
         // was stored.
         unsafe { crate::packed::avx512::permute24_state(state) };
         return;
     }
-    let _ = backend;
+    let _ = level;
     rounds::permute24::<BabyBear>(state);
 }
 
@@ -85,32 +79,33 @@ macro_rules! poseidon2_width {
         $(#[$doc])*
         ///
         /// Bit-for-bit equal to Plonky3's `default_babybear_poseidon2_N` (p3-baby-bear 0.8).
-        /// [`Permutation::permute_many`] uses the value's [`CpuBackend`]; a single
-        /// [`Permutation::permute_mut`] runs with the state in AVX-512 registers on the
-        /// AVX-512 backend, else on the scalar path.
+        /// The batched methods use the value's [`SimdLevel`]; a single
+        /// [`Permutation::permute_mut`] runs with the state in AVX-512 registers at the
+        /// AVX-512 level, else on the scalar path.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct $name {
-            backend: CpuBackend,
+            level: SimdLevel,
         }
 
         impl $name {
-            /// The permutation on the widest backend this CPU supports.
+            /// The permutation at the widest SIMD level this CPU supports.
             pub fn new() -> Self {
                 Self {
-                    backend: CpuBackend::detect(),
+                    level: SimdLevel::detect(),
                 }
             }
 
-            /// The permutation on `backend`, or an error if this CPU cannot run it.
-            pub fn with_backend(backend: CpuBackend) -> Result<Self, BackendError> {
+            /// The permutation at SIMD level `level`, or an error if this CPU cannot run
+            /// it.
+            pub fn with_simd_level(level: SimdLevel) -> Result<Self, SimdLevelError> {
                 Ok(Self {
-                    backend: backend.check()?,
+                    level: level.check()?,
                 })
             }
 
-            /// The backend batched calls use.
-            pub fn backend(&self) -> CpuBackend {
-                self.backend
+            /// The SIMD level batched calls use.
+            pub fn simd_level(&self) -> SimdLevel {
+                self.level
             }
         }
 
@@ -123,15 +118,15 @@ macro_rules! poseidon2_width {
         impl Permutation<$width> for $name {
             #[inline]
             fn permute_mut(&self, state: &mut [BabyBear; $width]) {
-                $single(self.backend, state);
+                $single(self.level, state);
             }
 
             fn permute_many(&self, states: &mut [[BabyBear; $width]]) {
-                dispatch!(self.backend, $many(states));
+                dispatch!(self.level, $many(states));
             }
 
             fn permute_blocks(&self, blocks: &mut [[[BabyBear; BLOCK]; $width]]) {
-                dispatch!(self.backend, $blocks(blocks));
+                dispatch!(self.level, $blocks(blocks));
             }
         }
     };

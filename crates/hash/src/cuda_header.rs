@@ -98,6 +98,8 @@ fn width_section<const W: usize, const R: usize>(out: &mut String, c: &Poseidon2
 /// The text of `kernels/hash/poseidon2_constants.cuh`.
 pub fn cuda_constants_header() -> String {
     let mut out = String::new();
+    // The text still names this generator by its former path, `src/cuda.rs`: changing it
+    // means regenerating the committed header (`KILN_BLESS=1`), so both go together.
     out.push_str(
         "\
 // Poseidon2 over BabyBear (Plonky3 0.8's default_babybear_poseidon2_16/24): round

@@ -1,4 +1,9 @@
-//! Binary Merkle trees over digests, with inclusion paths.
+//! Binary Merkle trees over lists of digests, with inclusion paths and leaf updates.
+//!
+//! [`DigestTree`] is not `kiln_hash::MerkleTree`: that one is the prover data of a
+//! commitment to matrices (rows hashed into leaves, shorter matrices injected, no
+//! padding); this one commits to a list of digests of any length, padded with
+//! [`ZERO_DIGEST`], over any [`CommitmentHasher`], and can change a leaf in place.
 
 use super::hash::{CommitmentHasher, Digest, ZERO_DIGEST};
 
@@ -7,17 +12,17 @@ pub fn tree_depth(n: usize) -> usize {
     n.max(1).next_power_of_two().trailing_zeros() as usize
 }
 
-/// A complete binary tree over a list of leaves padded with [`ZERO_DIGEST`] to a power of
-/// two (an empty list is one zero leaf). All layers are kept, so opening is a copy and
-/// updating a leaf costs `depth` compressions.
+/// A complete binary Merkle tree over a list of digests (the leaves), padded with
+/// [`ZERO_DIGEST`] to a power of two (an empty list is one zero leaf). All layers are kept,
+/// so opening is a copy and updating a leaf costs `depth` compressions.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MerkleTree {
+pub struct DigestTree {
     /// layers[0] = padded leaves, layers[depth] = [root].
     layers: Vec<Vec<Digest>>,
     len: usize,
 }
 
-impl MerkleTree {
+impl DigestTree {
     /// Builds the tree over `leaves`.
     pub fn new<H: CommitmentHasher>(hasher: &H, mut leaves: Vec<Digest>) -> Self {
         let len = leaves.len();

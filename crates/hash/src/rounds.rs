@@ -15,51 +15,8 @@
 
 use kiln_field::P;
 
-use crate::constants::{
-    HALF_FULL_ROUNDS, PARTIAL_ROUNDS_16, PARTIAL_ROUNDS_24, POSEIDON2_W16, POSEIDON2_W24,
-    Poseidon2Constants,
-};
+use crate::constants::{SHIFTED_16, SHIFTED_24, ShiftedConstants};
 use crate::packed::Packed;
-
-/// Round constants as `rc − p (mod 2^32)` of their Montgomery words, the form
-/// [`Packed::add_rc_pow7`] takes (SIMD backends add it to a word in `[0, p)` and get a
-/// signed value in `[−p, p)` with no reduction).
-pub(crate) struct ShiftedConstants<const WIDTH: usize, const PARTIAL: usize> {
-    pub(crate) initial: [[u32; WIDTH]; HALF_FULL_ROUNDS],
-    pub(crate) terminal: [[u32; WIDTH]; HALF_FULL_ROUNDS],
-    pub(crate) internal: [u32; PARTIAL],
-}
-
-const fn shift<const N: usize>(xs: &[kiln_field::BabyBear; N]) -> [u32; N] {
-    let mut out = [0; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = xs[i].to_monty().wrapping_sub(P);
-        i += 1;
-    }
-    out
-}
-
-const fn shifted<const WIDTH: usize, const PARTIAL: usize>(
-    c: &Poseidon2Constants<WIDTH, PARTIAL>,
-) -> ShiftedConstants<WIDTH, PARTIAL> {
-    let mut initial = [[0; WIDTH]; HALF_FULL_ROUNDS];
-    let mut terminal = [[0; WIDTH]; HALF_FULL_ROUNDS];
-    let mut r = 0;
-    while r < HALF_FULL_ROUNDS {
-        initial[r] = shift(&c.initial[r]);
-        terminal[r] = shift(&c.terminal[r]);
-        r += 1;
-    }
-    ShiftedConstants {
-        initial,
-        terminal,
-        internal: shift(&c.internal),
-    }
-}
-
-pub(crate) static SHIFTED_16: ShiftedConstants<16, PARTIAL_ROUNDS_16> = shifted(&POSEIDON2_W16);
-pub(crate) static SHIFTED_24: ShiftedConstants<24, PARTIAL_ROUNDS_24> = shifted(&POSEIDON2_W24);
 
 /// `x ← M4·x`, in 7 additions and 2 doublings.
 #[inline(always)]

@@ -1,0 +1,174 @@
+//! SIMD levels: which vector instruction set a CPU code path uses, chosen at run time.
+
+use core::fmt;
+use core::str::FromStr;
+
+use thiserror::Error;
+
+/// The vector instruction set a CPU code path runs with: how many BabyBear elements one
+/// instruction processes.
+///
+/// Every level computes the same values; they differ only in speed. [`SimdLevel::detect`]
+/// picks the widest level the running CPU supports, whatever flags the crate was built
+/// with. Levels are ordered narrowest first. Their names ([`fmt::Display`], [`FromStr`])
+/// are `scalar`, `avx2` and `avx512`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SimdLevel {
+    /// One element at a time, portable.
+    Scalar,
+    /// 8 elements per AVX2 register (x86_64, `avx2`).
+    Avx2,
+    /// 16 elements per AVX-512 register (x86_64, `avx512f` and `avx512bw`: every AVX-512
+    /// CPU but the Xeon Phi).
+    Avx512,
+}
+
+impl SimdLevel {
+    /// Every level, narrowest first.
+    pub const ALL: [SimdLevel; 3] = [Self::Scalar, Self::Avx2, Self::Avx512];
+
+    /// The widest level this CPU supports.
+    pub fn detect() -> Self {
+        if Self::Avx512.is_available() {
+            Self::Avx512
+        } else if Self::Avx2.is_available() {
+            Self::Avx2
+        } else {
+            Self::Scalar
+        }
+    }
+
+    /// The CPU features (names as in `#[target_feature(enable = "…")]`) the level needs;
+    /// code compiled for the level enables exactly these.
+    pub const fn target_features(self) -> &'static [&'static str] {
+        match self {
+            Self::Scalar => &[],
+            Self::Avx2 => &["avx2"],
+            Self::Avx512 => &["avx512f", "avx512bw"],
+        }
+    }
+
+    /// Whether this CPU has every feature of [`SimdLevel::target_features`] (detected at
+    /// run time, cached by `std`).
+    pub fn is_available(self) -> bool {
+        self.target_features()
+            .iter()
+            .all(|&feature| feature_detected(feature))
+    }
+
+    /// `Ok(self)` if available, else [`SimdLevelError::Unavailable`].
+    pub fn check(self) -> Result<Self, SimdLevelError> {
+        if self.is_available() {
+            Ok(self)
+        } else {
+            Err(SimdLevelError::Unavailable { level: self })
+        }
+    }
+
+    /// BabyBear elements (32-bit lanes) per vector: 1, 8 or 16.
+    pub const fn lanes(self) -> usize {
+        match self {
+            Self::Scalar => 1,
+            Self::Avx2 => 8,
+            Self::Avx512 => 16,
+        }
+    }
+
+    /// The level's name: `scalar`, `avx2` or `avx512`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Scalar => "scalar",
+            Self::Avx2 => "avx2",
+            Self::Avx512 => "avx512",
+        }
+    }
+}
+
+/// Whether the running CPU has `feature`, one of the names in
+/// [`SimdLevel::target_features`] (the detection macro takes only literals).
+fn feature_detected(feature: &str) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match feature {
+            "avx2" => std::arch::is_x86_feature_detected!("avx2"),
+            "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
+            "avx512bw" => std::arch::is_x86_feature_detected!("avx512bw"),
+            _ => false,
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = feature;
+        false
+    }
+}
+
+impl Default for SimdLevel {
+    /// [`SimdLevel::detect`].
+    fn default() -> Self {
+        Self::detect()
+    }
+}
+
+impl fmt::Display for SimdLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for SimdLevel {
+    type Err = SimdLevelError;
+
+    /// The level named `s` (see [`SimdLevel::name`]); availability is not checked.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|level| level.name() == s)
+            .ok_or_else(|| SimdLevelError::UnknownName { name: s.to_owned() })
+    }
+}
+
+/// A SIMD level could not be used.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum SimdLevelError {
+    /// The CPU lacks a feature `level` needs.
+    #[error("the {level} SIMD level is not available on this CPU")]
+    Unavailable { level: SimdLevel },
+    /// No level has this name.
+    #[error("unknown SIMD level {name:?}: expected scalar, avx2 or avx512")]
+    UnknownName { name: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for level in SimdLevel::ALL {
+            assert_eq!(level.to_string().parse::<SimdLevel>(), Ok(level));
+        }
+        assert_eq!(
+            "AVX2".parse::<SimdLevel>(),
+            Err(SimdLevelError::UnknownName {
+                name: "AVX2".into()
+            })
+        );
+    }
+
+    #[test]
+    fn detection_is_consistent() {
+        assert!(SimdLevel::Scalar.is_available());
+        let detected = SimdLevel::detect();
+        assert!(detected.is_available());
+        assert!(
+            SimdLevel::ALL
+                .iter()
+                .all(|l| *l <= detected || !l.is_available())
+        );
+        for level in SimdLevel::ALL {
+            assert_eq!(level.check().is_ok(), level.is_available());
+        }
+        assert!(SimdLevel::ALL.is_sorted());
+    }
+}
