@@ -2,7 +2,7 @@
 // constants and internal diagonals as Montgomery words (x·2^32 mod p), the bytes of a
 // kiln/Plonky3 BabyBear.
 //
-// GENERATED from crates/hash/src/constants.rs by crates/hash/src/cuda.rs. Do not edit.
+// GENERATED from crates/hash/src/constants.rs by crates/hash/src/cuda_header.rs. Do not edit.
 // `cargo test -p kiln-hash` fails while this file is stale;
 // `KILN_BLESS=1 cargo test -p kiln-hash --test cuda_header` rewrites it.
 //

@@ -98,15 +98,13 @@ fn width_section<const W: usize, const R: usize>(out: &mut String, c: &Poseidon2
 /// The text of `kernels/hash/poseidon2_constants.cuh`.
 pub fn cuda_constants_header() -> String {
     let mut out = String::new();
-    // The text still names this generator by its former path, `src/cuda.rs`: changing it
-    // means regenerating the committed header (`KILN_BLESS=1`), so both go together.
     out.push_str(
         "\
 // Poseidon2 over BabyBear (Plonky3 0.8's default_babybear_poseidon2_16/24): round
 // constants and internal diagonals as Montgomery words (x·2^32 mod p), the bytes of a
 // kiln/Plonky3 BabyBear.
 //
-// GENERATED from crates/hash/src/constants.rs by crates/hash/src/cuda.rs. Do not edit.
+// GENERATED from crates/hash/src/constants.rs by crates/hash/src/cuda_header.rs. Do not edit.
 // `cargo test -p kiln-hash` fails while this file is stale;
 // `KILN_BLESS=1 cargo test -p kiln-hash --test cuda_header` rewrites it.
 //
