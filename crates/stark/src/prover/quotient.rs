@@ -66,9 +66,8 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
     let xs: Vec<BabyBear> = (0..m).map(|p| natural[rev(p)]).collect();
     let w_inv = root(log_n).inverse();
     let inv_first =
-        crate::fri::par_batch_inverse(&xs.iter().map(|&x| x - BabyBear::ONE).collect::<Vec<_>>());
-    let inv_last =
-        crate::fri::par_batch_inverse(&xs.iter().map(|&x| x - w_inv).collect::<Vec<_>>());
+        super::par_batch_inverse(&xs.iter().map(|&x| x - BabyBear::ONE).collect::<Vec<_>>());
+    let inv_last = super::par_batch_inverse(&xs.iter().map(|&x| x - w_inv).collect::<Vec<_>>());
     // Z_H(x_j) = g^n·ω_M^{jn} − 1 depends on j mod step only.
     let g_n = LDE_SHIFT.exp_power_of_2(log_n);
     let w_step = root(log_chunks);
