@@ -29,7 +29,12 @@ pub use config::{SecurityReport, StarkConfig};
 pub use error::{ProveError, VerifyError};
 pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
 pub use prover::{
-    ProverAir, ProverBackend, ProverFolder, QuotientInputs, prove, prove_unchecked,
+    ProverAir, ProverBackend, ProverConstraintFolder, QuotientInputs, prove, prove_unchecked,
     prove_unchecked_with, prove_with,
 };
-pub use verifier::{VerifierAir, VerifierFolder, verify};
+/// log2 of the largest two-adic subgroup of BabyBear: every domain (the LDE's above all)
+/// has at most 2^TWO_ADICITY points.
+pub(crate) const TWO_ADICITY: usize =
+    <kiln_field::BabyBear as kiln_field::TwoAdicField>::TWO_ADICITY;
+
+pub use verifier::{VerifierAir, VerifierConstraintFolder, verify};

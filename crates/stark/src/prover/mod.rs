@@ -10,7 +10,7 @@ use kiln_air::{Air, ConstraintProgram, DebugBuilder, SymbolicConstraints, check_
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field};
 use tracing::{debug_span, info_span};
 
-pub use folder::ProverFolder;
+pub use folder::ProverConstraintFolder;
 
 use crate::domain::{LDE_SHIFT, root};
 use crate::fri::{self, FriSchedule};
@@ -22,11 +22,11 @@ use crate::{ProveError, StarkConfig};
 /// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder,
 /// at the out-of-domain point (the self-check) and by the debug checker.
 pub trait ProverAir:
-    VerifierAir + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+    VerifierAir + for<'a> Air<ProverConstraintFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
 {
 }
 impl<A> ProverAir for A where
-    A: VerifierAir + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+    A: VerifierAir + for<'a> Air<ProverConstraintFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
 {
 }
 
@@ -238,7 +238,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
 
     let log_n = trace.height().trailing_zeros() as usize;
     let log_blowup = usize::from(config.log_blowup);
-    if log_n + log_blowup > 27 {
+    if log_n + log_blowup > crate::TWO_ADICITY {
         return Err(ProveError::TooLarge { log_n, log_blowup });
     }
     let symbolic = debug_span!("symbolic").in_scope(|| SymbolicConstraints::of(air));

@@ -7,7 +7,7 @@ use kiln_air::{Air, SymbolicAirBuilder, Window, quotient_degree};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Dimensions, Field};
 use kiln_hash::MerkleTreeMmcs;
 
-pub use folder::VerifierFolder;
+pub use folder::VerifierConstraintFolder;
 
 use crate::commit::lde_root;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, root, selectors_at};
@@ -17,8 +17,8 @@ use crate::transcript::{Instance, StarkTranscript};
 use crate::{StarkConfig, VerifyError};
 
 /// The AIRs the verifier accepts.
-pub trait VerifierAir: Air<SymbolicAirBuilder> + for<'a> Air<VerifierFolder<'a>> {}
-impl<A: Air<SymbolicAirBuilder> + for<'a> Air<VerifierFolder<'a>>> VerifierAir for A {}
+pub trait VerifierAir: Air<SymbolicAirBuilder> + for<'a> Air<VerifierConstraintFolder<'a>> {}
+impl<A: Air<SymbolicAirBuilder> + for<'a> Air<VerifierConstraintFolder<'a>>> VerifierAir for A {}
 
 pub(crate) fn shape(what: &'static str, expected: usize, got: usize) -> Result<(), VerifyError> {
     if expected == got {
@@ -57,7 +57,7 @@ pub fn verify<A: VerifierAir>(
     }
     let log_blowup = usize::from(config.log_blowup);
     let log_n = usize::from(proof.log_n);
-    if log_n == 0 || log_n + log_blowup > 27 {
+    if log_n == 0 || log_n + log_blowup > crate::TWO_ADICITY {
         return Err(VerifyError::Malformed {
             reason: format!("trace length 2^{log_n} out of range"),
         });
@@ -242,7 +242,7 @@ pub(crate) fn ood_identity_holds<A: VerifierAir>(
 ) -> Result<bool, VerifyError> {
     let sel = selectors_at(log_n, zeta).ok_or(VerifyError::OodPointInDomain)?;
     let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
-    let mut folder = VerifierFolder {
+    let mut folder = VerifierConstraintFolder {
         main: Window {
             local: &o.trace_local,
             next: &o.trace_next,
