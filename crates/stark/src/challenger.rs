@@ -88,11 +88,11 @@ impl Challenger {
         BabyBearExt4::new(core::array::from_fn(|_| self.sample()))
     }
 
-    /// A uniform-enough integer of `bits` bits (≤ 27): the low bits of a sample. BabyBear
-    /// elements are uniform below p = 15·2^27 + 1, so the low 27 bits have a bias of at
-    /// most 2^-27 per value.
+    /// A uniform-enough integer of `bits` bits (at most BabyBear's two-adicity, 27): the
+    /// low bits of a sample. BabyBear elements are uniform below p = 15·2^27 + 1, so the
+    /// low 27 bits have a bias of at most 2^-27 per value.
     pub fn sample_bits(&mut self, bits: u32) -> usize {
-        debug_assert!(bits <= 27);
+        debug_assert!(bits as usize <= crate::TWO_ADICITY);
         (self.sample().as_canonical_u32() & ((1u32 << bits) - 1)) as usize
     }
 

@@ -14,7 +14,8 @@ pub enum ProveError {
         got: usize,
     },
     #[error(
-        "the trace has 2^{log_n} rows; with blowup 2^{log_blowup} that exceeds BabyBear's 2^27 domain"
+        "the trace has 2^{log_n} rows; with blowup 2^{log_blowup} that exceeds BabyBear's 2^{max} domain",
+        max = crate::TWO_ADICITY
     )]
     TooLarge { log_n: usize, log_blowup: usize },
     #[error("invalid configuration: {0}")]

@@ -21,47 +21,20 @@ mod error;
 mod fri;
 mod proof;
 mod prover;
+mod transcript;
 mod verifier;
-
-use kiln_field::BabyBear;
 
 pub use challenger::Challenger;
 pub use config::{SecurityReport, StarkConfig};
 pub use error::{ProveError, VerifyError};
 pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
 pub use prover::{
-    ProverAir, ProverBackend, ProverFolder, QuotientInputs, prove, prove_unchecked,
+    ProverAir, ProverBackend, ProverConstraintFolder, QuotientInputs, prove, prove_unchecked,
     prove_unchecked_with, prove_with,
 };
-pub use verifier::{VerifierAir, VerifierFolder, verify};
+/// log2 of the largest two-adic subgroup of BabyBear: every domain (the LDE's above all)
+/// has at most 2^TWO_ADICITY points.
+pub(crate) const TWO_ADICITY: usize =
+    <kiln_field::BabyBear as kiln_field::TwoAdicField>::TWO_ADICITY;
 
-/// The transcript's domain-separation tag (carries the proof version).
-const TRANSCRIPT_TAG: &[u8] = b"kiln-stark-v1";
-
-/// What both sides absorb before any commitment: the configuration, the instance's shape
-/// and the public values.
-fn observe_instance(
-    ch: &mut Challenger,
-    config: &StarkConfig,
-    log_n: usize,
-    log_chunks: usize,
-    width: usize,
-    preprocessed_width: usize,
-    public_values: &[BabyBear],
-) {
-    for v in [
-        u64::from(config.log_blowup),
-        u64::from(config.num_queries),
-        u64::from(config.query_pow_bits),
-        u64::from(config.log_folding_arity),
-        u64::from(config.log_final_poly_len),
-        log_n as u64,
-        log_chunks as u64,
-        width as u64,
-        preprocessed_width as u64,
-        public_values.len() as u64,
-    ] {
-        ch.observe_u64(v);
-    }
-    ch.observe_slice(public_values);
-}
+pub use verifier::{VerifierAir, VerifierConstraintFolder, verify};

@@ -6,7 +6,7 @@ use kiln_field::{BabyBear, PackedBabyBear};
 /// by Horner's rule. α's powers arrive split into their four base coefficients, so each
 /// constraint costs four base-field multiplications.
 #[derive(Debug)]
-pub struct ProverFolder<'a> {
+pub struct ProverConstraintFolder<'a> {
     pub(crate) main: Window<'a, PackedBabyBear>,
     pub(crate) preprocessed: Window<'a, PackedBabyBear>,
     pub(crate) public: &'a [PackedBabyBear],
@@ -18,7 +18,7 @@ pub struct ProverFolder<'a> {
     pub(crate) index: usize,
 }
 
-impl AirBuilder for ProverFolder<'_> {
+impl AirBuilder for ProverConstraintFolder<'_> {
     type Expr = PackedBabyBear;
     type Var = PackedBabyBear;
 

@@ -10,22 +10,23 @@ use kiln_air::{Air, ConstraintProgram, DebugBuilder, SymbolicConstraints, check_
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field};
 use tracing::{debug_span, info_span};
 
-pub use folder::ProverFolder;
+pub use folder::ProverConstraintFolder;
 
-use crate::challenger::Challenger;
-use crate::domain::{LDE_SHIFT, reverse_bits, root};
-use crate::proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
+use crate::domain::{LDE_SHIFT, root};
+use crate::fri::{self, FriSchedule};
+use crate::proof::{Openings, PROOF_VERSION, Proof};
+use crate::transcript::{Instance, StarkTranscript};
 use crate::verifier::{VerifierAir, ood_identity_holds};
-use crate::{ProveError, StarkConfig, TRANSCRIPT_TAG, fri};
+use crate::{ProveError, StarkConfig};
 
 /// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder,
 /// at the out-of-domain point (the self-check) and by the debug checker.
 pub trait ProverAir:
-    VerifierAir + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+    VerifierAir + for<'a> Air<ProverConstraintFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
 {
 }
 impl<A> ProverAir for A where
-    A: VerifierAir + for<'a> Air<ProverFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+    A: VerifierAir + for<'a> Air<ProverConstraintFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
 {
 }
 
@@ -237,7 +238,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
 
     let log_n = trace.height().trailing_zeros() as usize;
     let log_blowup = usize::from(config.log_blowup);
-    if log_n + log_blowup > 27 {
+    if log_n + log_blowup > crate::TWO_ADICITY {
         return Err(ProveError::TooLarge { log_n, log_blowup });
     }
     let symbolic = debug_span!("symbolic").in_scope(|| SymbolicConstraints::of(air));
@@ -254,15 +255,15 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     let big = n << log_blowup;
     let pre_width = preprocessed.as_ref().map_or(0, ColMajorMatrix::width);
 
-    let mut ch = Challenger::new(TRANSCRIPT_TAG);
-    crate::observe_instance(
-        &mut ch,
+    let transcript = StarkTranscript::new(
         config,
-        log_n,
-        log_chunks,
-        air.width(),
-        pre_width,
-        public_values,
+        &Instance {
+            log_n,
+            log_chunks,
+            width: air.width(),
+            preprocessed_width: pre_width,
+            public_values,
+        },
     );
 
     // Preprocessed columns: committed like the trace; the verifier recomputes the root.
@@ -277,9 +278,6 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         ),
         None => None,
     };
-    if let Some(c) = &pre_c {
-        ch.observe_digest(&c.tree.root());
-    }
 
     // 1. Trace.
     let trace_values = debug_span!("upload").in_scope(|| backend.upload(trace.data()))?;
@@ -293,10 +291,12 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
             &[LDE_SHIFT],
         )
     })?;
-    ch.observe_digest(&trace_c.tree.root());
+    let (transcript, alpha) = transcript.observe_trace(
+        pre_c.as_ref().map(|c| c.tree.root()).as_ref(),
+        &trace_c.tree.root(),
+    );
 
     // 2. Quotient.
-    let alpha = ch.sample_ext();
     let chunks = debug_span!("quotient").in_scope(|| {
         backend.quotient_chunks(
             air,
@@ -329,10 +329,9 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
             &shifts,
         )
     })?;
-    ch.observe_digest(&quotient_c.tree.root());
+    let (transcript, zeta) = transcript.observe_quotient(&quotient_c.tree.root());
 
     // 3. Openings at ζ and ζ·ω.
-    let zeta = ch.sample_ext();
     let zeta_next = zeta * root(log_n);
     let openings = debug_span!("openings").in_scope(|| {
         open::openings(
@@ -345,16 +344,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
             zeta,
         )
     })?;
-    for v in openings
-        .trace_local
-        .iter()
-        .chain(&openings.trace_next)
-        .chain(&openings.preprocessed_local)
-        .chain(&openings.preprocessed_next)
-        .chain(&openings.quotient)
-    {
-        ch.observe_ext(*v);
-    }
+    let (transcript, fri_alpha) = transcript.observe_openings(&openings);
     drop((trace_values, pre_values, chunks));
     if check {
         check_trace(
@@ -370,7 +360,6 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     }
 
     // 4. FRI on the batched openings.
-    let fri_alpha = ch.sample_ext();
     fn input<B: ProverBackend>(c: &Committed<B>) -> open::Input<'_, B> {
         open::Input {
             lde: &c.lde,
@@ -395,8 +384,27 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     if let Some(c) = &pre_c {
         inputs.push(c);
     }
-    let fri = debug_span!("fri")
-        .in_scope(|| fri_prove(backend, config, &mut ch, reduced, log_n, &inputs))?;
+    // Each query opens the inputs' rows at its index (FRI's first layer is their batch).
+    let open_input = |indices: &[usize]| {
+        inputs
+            .iter()
+            .map(|c| {
+                let m = MatrixRef::new(&c.lde, c.width, big);
+                Ok(backend.merkle_open(&c.tree, &[m], indices)?)
+            })
+            .collect::<Result<Vec<_>, ProveError>>()
+    };
+    let fri = debug_span!("fri").in_scope(|| {
+        fri::prover::prove(
+            backend,
+            &FriSchedule::new(config, log_n),
+            u32::from(config.query_pow_bits),
+            usize::from(config.num_queries),
+            transcript,
+            reduced,
+            open_input,
+        )
+    })?;
     debug_assert_eq!(fri.queries.len(), usize::from(config.num_queries));
 
     Ok(Proof {
@@ -437,119 +445,11 @@ fn check_trace<A: ProverAir>(
     Err(ProveError::SelfCheck)
 }
 
-/// The FRI commit phase on the reduced openings (bit-reversed over g·⟨ω_N⟩), the final
-/// polynomial, grinding and the queries.
-fn fri_prove<B: ProverBackend>(
-    backend: &B,
-    config: &StarkConfig,
-    ch: &mut Challenger,
-    mut layer: B::Buffer<BabyBearExt4>,
-    log_n: usize,
-    inputs: &[&Committed<B>],
-) -> Result<FriProof, ProveError> {
-    let log_blowup = usize::from(config.log_blowup);
-    let log_final = usize::from(config.log_final_poly_len).min(log_n);
-    let schedule = fri::fold_schedule(
-        log_n + log_blowup,
-        log_final + log_blowup,
-        usize::from(config.log_folding_arity),
-    );
-    let mut log_size = log_n + log_blowup;
-    let mut shift = LDE_SHIFT;
-    let mut layers = Vec::with_capacity(schedule.len());
-    let mut layer_roots = Vec::with_capacity(schedule.len());
-    let commit_span = debug_span!("commit phase").entered();
-    for &log_arity in &schedule {
-        // Commit the layer: row q = the group's 2^a values, 4 base coefficients each.
-        let (size32, arity32) = (log_size as u32, log_arity as u32);
-        let matrix = backend.fri_layer_matrix(&layer, size32, arity32)?;
-        let (width, height) = (4 << log_arity, 1usize << (log_size - log_arity));
-        let tree = backend.merkle_commit(&[MatrixRef::new(&matrix, width, height)])?;
-        ch.observe_digest(&tree.root());
-        layer_roots.push(tree.root());
-        let beta = ch.sample_ext();
-        layer = backend.fri_fold(&layer, size32, arity32, shift, beta)?;
-        layers.push((matrix, width, height, tree));
-        log_size -= log_arity;
-        shift = shift.exp_power_of_2(log_arity);
-    }
-
-    // The final polynomial: interpolate the last layer (bit-reversed over shift·⟨ω⟩).
-    let last = backend.download(&layer)?;
-    let final_poly = final_coefficients(&last, log_size, shift, 1 << log_final);
-    for c in &final_poly {
-        ch.observe_ext(*c);
-    }
-
-    drop(commit_span);
-    let pow_witness =
-        debug_span!("grinding").in_scope(|| ch.grind(u32::from(config.query_pow_bits)));
-    let _query_span = debug_span!("query phase").entered();
-    let log_max = log_n + log_blowup;
-    let indices: Vec<usize> = (0..config.num_queries)
-        .map(|_| ch.sample_bits(log_max as u32))
-        .collect();
-    let mut per_input = Vec::with_capacity(inputs.len());
-    for c in inputs {
-        let m = MatrixRef::new(&c.lde, c.width, 1 << log_max);
-        per_input.push(backend.merkle_open(&c.tree, &[m], &indices)?);
-    }
-    let mut per_layer = Vec::with_capacity(layers.len());
-    let mut shifted = indices.clone();
-    for ((matrix, width, height, tree), &log_arity) in layers.iter().zip(&schedule) {
-        for i in &mut shifted {
-            *i >>= log_arity;
-        }
-        let m = MatrixRef::new(matrix, *width, *height);
-        per_layer.push(backend.merkle_open(tree, &[m], &shifted)?);
-    }
-    let queries = (0..indices.len())
-        .map(|q| QueryProof {
-            inputs: per_input.iter().map(|o| o[q].clone()).collect(),
-            layers: per_layer.iter().map(|o| o[q].clone()).collect(),
-        })
-        .collect();
-    Ok(FriProof {
-        layer_roots,
-        final_poly,
-        pow_witness,
-        queries,
-    })
-}
-
-/// Coefficients (lowest first, `len` of them) of the polynomial whose evaluations over
-/// `shift·⟨ω_M⟩` are `evals` in bit-reversed order.
-fn final_coefficients(
-    evals: &[BabyBearExt4],
-    log_m: usize,
-    shift: BabyBear,
-    len: usize,
-) -> Vec<BabyBearExt4> {
-    let m = evals.len();
-    // Natural order, then an inverse DFT per extension coefficient.
-    let mut natural = vec![BabyBearExt4::ZERO; m];
-    for (p, &v) in evals.iter().enumerate() {
-        natural[reverse_bits(p, log_m)] = v;
-    }
-    let cpu = CpuBackend::new();
-    let mut cols: Vec<BabyBear> = (0..4)
-        .flat_map(|k| natural.iter().map(move |v| v.0[k]))
-        .collect();
-    cpu.ntt_batch(
-        &mut cols,
-        log_m as u32,
-        true,
-        Order::Natural,
-        Order::Natural,
-    )
-    .expect("size checked");
-    let shift_inv = shift.inverse();
-    let mut scale = BabyBear::ONE;
-    (0..len.min(m))
-        .map(|i| {
-            let c = BabyBearExt4::new(core::array::from_fn(|k| cols[k * m + i] * scale));
-            scale *= shift_inv;
-            c
-        })
+/// Batch inversion split across rayon's threads (one field inversion per chunk).
+fn par_batch_inverse<F: Field>(values: &[F]) -> Vec<F> {
+    use rayon::prelude::*;
+    values
+        .par_chunks(1 << 12)
+        .flat_map_iter(kiln_field::batch_inverse)
         .collect()
 }

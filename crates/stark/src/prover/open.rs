@@ -5,10 +5,9 @@
 use kiln::{OpeningGroup, ReducedSpec};
 use kiln_field::{BabyBear, BabyBearExt4, Field};
 
-use super::ProverBackend;
+use super::{ProverBackend, par_batch_inverse};
 use crate::ProveError;
 use crate::domain::{LDE_SHIFT, root};
-use crate::fri::par_batch_inverse;
 use crate::proof::Openings;
 
 /// Barycentric evaluation at `z` of polynomials of degree < n given by their values over

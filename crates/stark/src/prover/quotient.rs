@@ -8,7 +8,7 @@ use kiln_field::{
 };
 use rayon::prelude::*;
 
-use super::{ProverFolder, QuotientInputs};
+use super::{ProverConstraintFolder, QuotientInputs};
 use crate::domain::{LDE_SHIFT, root};
 
 /// Points per rayon task.
@@ -37,7 +37,9 @@ fn load(col: &[BabyBear], pos: &[usize; W], contiguous: bool) -> PackedBabyBear 
 /// copy. The next row of position p is rev_M(rev_M(p) + M/n): for a block of W positions
 /// inside one coset of size n ≥ W it is again W consecutive positions except in one block
 /// per coset, where it is a lane permutation (a gather).
-pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFolder<'a>>>(
+pub(super) fn quotient_chunks<
+    A: Air<SymbolicAirBuilder> + for<'a> Air<ProverConstraintFolder<'a>>,
+>(
     air: &A,
     q: &QuotientInputs<'_, CpuBackend>,
 ) -> Vec<BabyBear> {
@@ -66,9 +68,8 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
     let xs: Vec<BabyBear> = (0..m).map(|p| natural[rev(p)]).collect();
     let w_inv = root(log_n).inverse();
     let inv_first =
-        crate::fri::par_batch_inverse(&xs.iter().map(|&x| x - BabyBear::ONE).collect::<Vec<_>>());
-    let inv_last =
-        crate::fri::par_batch_inverse(&xs.iter().map(|&x| x - w_inv).collect::<Vec<_>>());
+        super::par_batch_inverse(&xs.iter().map(|&x| x - BabyBear::ONE).collect::<Vec<_>>());
+    let inv_last = super::par_batch_inverse(&xs.iter().map(|&x| x - w_inv).collect::<Vec<_>>());
     // Z_H(x_j) = g^n·ω_M^{jn} − 1 depends on j mod step only.
     let g_n = LDE_SHIFT.exp_power_of_2(log_n);
     let w_step = root(log_chunks);
@@ -135,7 +136,7 @@ pub(super) fn quotient_chunks<A: Air<SymbolicAirBuilder> + for<'a> Air<ProverFol
                     p_next[c] = load(col, &nxt, nxt_run);
                 }
                 let zv = load(&z_pos, &pos, pos_run);
-                let mut folder = ProverFolder {
+                let mut folder = ProverConstraintFolder {
                     main: Window {
                         local: &local,
                         next: &next,

@@ -6,7 +6,7 @@ use crate::domain::Selectors;
 /// Evaluates constraints at the out-of-domain point ζ and folds them by Horner's rule:
 /// `acc ← acc·α + c_i`.
 #[derive(Debug)]
-pub struct VerifierFolder<'a> {
+pub struct VerifierConstraintFolder<'a> {
     pub(crate) main: Window<'a, BabyBearExt4>,
     pub(crate) preprocessed: Window<'a, BabyBearExt4>,
     pub(crate) public: &'a [BabyBearExt4],
@@ -15,7 +15,7 @@ pub struct VerifierFolder<'a> {
     pub(crate) acc: BabyBearExt4,
 }
 
-impl AirBuilder for VerifierFolder<'_> {
+impl AirBuilder for VerifierConstraintFolder<'_> {
     type Expr = BabyBearExt4;
     type Var = BabyBearExt4;
 

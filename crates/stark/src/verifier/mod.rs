@@ -7,20 +7,20 @@ use kiln_air::{Air, SymbolicAirBuilder, Window, quotient_degree};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Dimensions, Field};
 use kiln_hash::MerkleTreeMmcs;
 
-pub use folder::VerifierFolder;
+pub use folder::VerifierConstraintFolder;
 
-use crate::challenger::Challenger;
 use crate::commit::lde_root;
-use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, reverse_bits, root, selectors_at};
-use crate::fri::{eval_poly, fold_schedule};
-use crate::proof::{Openings, PROOF_VERSION, Proof};
-use crate::{StarkConfig, TRANSCRIPT_TAG, VerifyError};
+use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, root, selectors_at};
+use crate::fri::{self, FriSchedule};
+use crate::proof::{Openings, PROOF_VERSION, Proof, QueryProof};
+use crate::transcript::{Instance, StarkTranscript};
+use crate::{StarkConfig, VerifyError};
 
 /// The AIRs the verifier accepts.
-pub trait VerifierAir: Air<SymbolicAirBuilder> + for<'a> Air<VerifierFolder<'a>> {}
-impl<A: Air<SymbolicAirBuilder> + for<'a> Air<VerifierFolder<'a>>> VerifierAir for A {}
+pub trait VerifierAir: Air<SymbolicAirBuilder> + for<'a> Air<VerifierConstraintFolder<'a>> {}
+impl<A: Air<SymbolicAirBuilder> + for<'a> Air<VerifierConstraintFolder<'a>>> VerifierAir for A {}
 
-fn shape(what: &'static str, expected: usize, got: usize) -> Result<(), VerifyError> {
+pub(crate) fn shape(what: &'static str, expected: usize, got: usize) -> Result<(), VerifyError> {
     if expected == got {
         Ok(())
     } else {
@@ -57,7 +57,7 @@ pub fn verify<A: VerifierAir>(
     }
     let log_blowup = usize::from(config.log_blowup);
     let log_n = usize::from(proof.log_n);
-    if log_n == 0 || log_n + log_blowup > 27 {
+    if log_n == 0 || log_n + log_blowup > crate::TWO_ADICITY {
         return Err(VerifyError::Malformed {
             reason: format!("trace length 2^{log_n} out of range"),
         });
@@ -92,20 +92,18 @@ pub fn verify<A: VerifierAir>(
     let quotient_width = 4 << log_chunks;
     shape("quotient openings", quotient_width, o.quotient.len())?;
 
-    let mmcs = MerkleTreeMmcs::new();
     let n = 1usize << log_n;
     let log_big = log_n + log_blowup;
 
-    // Transcript, in the prover's order.
-    let mut ch = Challenger::new(TRANSCRIPT_TAG);
-    crate::observe_instance(
-        &mut ch,
+    let transcript = StarkTranscript::new(
         config,
-        log_n,
-        log_chunks,
-        width,
-        pre_width,
-        public_values,
+        &Instance {
+            log_n,
+            log_chunks,
+            width,
+            preprocessed_width: pre_width,
+            public_values,
+        },
     );
     let pre_root = match &preprocessed {
         Some(p) => {
@@ -119,62 +117,18 @@ pub fn verify<A: VerifierAir>(
             }
             let root = lde_root(p.data(), p.width(), log_n, log_blowup, LDE_SHIFT)
                 .map_err(|reason| VerifyError::Preprocessed { reason })?;
-            ch.observe_digest(&root);
             Some(root)
         }
         None => None,
     };
-    ch.observe_digest(&proof.trace_root);
-    let alpha = ch.sample_ext();
-    ch.observe_digest(&proof.quotient_root);
-    let zeta = ch.sample_ext();
+    let (transcript, alpha) = transcript.observe_trace(pre_root.as_ref(), &proof.trace_root);
+    let (transcript, zeta) = transcript.observe_quotient(&proof.quotient_root);
     let zeta_next = zeta * root(log_n);
-    for v in o
-        .trace_local
-        .iter()
-        .chain(&o.trace_next)
-        .chain(&o.preprocessed_local)
-        .chain(&o.preprocessed_next)
-        .chain(&o.quotient)
-    {
-        ch.observe_ext(*v);
-    }
+    let (transcript, fri_alpha) = transcript.observe_openings(o);
 
     // Out-of-domain check: Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ).
     if !ood_identity_holds(air, o, public_values, log_n, log_chunks, alpha, zeta)? {
         return Err(VerifyError::OodMismatch);
-    }
-
-    // FRI.
-    let fri_alpha = ch.sample_ext();
-    let log_final = usize::from(config.log_final_poly_len).min(log_n);
-    let schedule = fold_schedule(
-        log_big,
-        log_final + log_blowup,
-        usize::from(config.log_folding_arity),
-    );
-    let fri = &proof.fri;
-    shape("FRI rounds", schedule.len(), fri.layer_roots.len())?;
-    shape(
-        "final polynomial length",
-        1 << log_final,
-        fri.final_poly.len(),
-    )?;
-    shape(
-        "queries",
-        usize::from(config.num_queries),
-        fri.queries.len(),
-    )?;
-    let mut betas = Vec::with_capacity(schedule.len());
-    for r in &fri.layer_roots {
-        ch.observe_digest(r);
-        betas.push(ch.sample_ext());
-    }
-    for c in &fri.final_poly {
-        ch.observe_ext(*c);
-    }
-    if !ch.check_witness(u32::from(config.query_pow_bits), fri.pow_witness) {
-        return Err(VerifyError::ProofOfWork);
     }
 
     // Batching: α^k per (group, column) in the prover's order, and B_z = Σ α^k f(z).
@@ -229,15 +183,15 @@ pub fn verify<A: VerifierAir>(
         powers.push((*input, *at_next, ps));
     }
 
-    let folders: Vec<kiln::FriFolder> = schedule.iter().map(|&a| kiln::FriFolder::new(a)).collect();
-    for (qi, query) in fri.queries.iter().enumerate() {
-        let index = ch.sample_bits(log_big as u32);
+    // FRI on the batched openings; at each query, the batched polynomial's value
+    // R(x) = Σ α^k (f(x) − f(z)) / (x − z) comes from the opened rows of the inputs.
+    let mmcs = MerkleTreeMmcs::new();
+    let open_input = |qi: usize, index: usize, query: &QueryProof| {
         shape(
             "opened input matrices",
             input_dims.len(),
             query.inputs.len(),
         )?;
-        shape("opened FRI rounds", schedule.len(), query.layers.len())?;
         for ((opening, (dims, what)), root_d) in
             query.inputs.iter().zip(&input_dims).zip(&input_roots)
         {
@@ -248,7 +202,6 @@ pub fn verify<A: VerifierAir>(
                     source,
                 })?;
         }
-        // R at this query's point, from the opened rows.
         let x = lde_point(LDE_SHIFT, log_big, index);
         let (mut a_zeta, mut a_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
         for (input, at_next, ps) in &powers {
@@ -263,52 +216,16 @@ pub fn verify<A: VerifierAir>(
                 .try_inverse()
                 .ok_or(VerifyError::OodPointInDomain)
         };
-        let mut value = (a_zeta - b_zeta) * inv(zeta)? + (a_next - b_next) * inv(zeta_next)?;
-
-        let mut i = index;
-        let mut log_size = log_big;
-        let mut shift = LDE_SHIFT;
-        for (round, ((&log_arity, opening), (root_d, &beta))) in schedule
-            .iter()
-            .zip(&query.layers)
-            .zip(fri.layer_roots.iter().zip(&betas))
-            .enumerate()
-        {
-            let arity = 1usize << log_arity;
-            let dims = Dimensions {
-                width: 4 * arity,
-                height: 1 << (log_size - log_arity),
-            };
-            let q = i >> log_arity;
-            mmcs.verify_batch(root_d, &[dims], q, opening)
-                .map_err(|source| VerifyError::Merkle {
-                    query: qi,
-                    what: "FRI round",
-                    source,
-                })?;
-            let row = &opening.opened_rows[0];
-            let group: Vec<BabyBearExt4> = (0..arity)
-                .map(|r| BabyBearExt4::new(core::array::from_fn(|k| row[r * 4 + k])))
-                .collect();
-            if group[i % arity] != value {
-                return Err(VerifyError::FriFold { query: qi, round });
-            }
-            // The group's first point: shift·ω_N^{rev(q)}, rev on log N − a bits.
-            let y = shift * root(log_size).exp_u64(reverse_bits(q, log_size - log_arity) as u64);
-            let y_inv = y
-                .try_inverse()
-                .ok_or(VerifyError::FriFold { query: qi, round })?;
-            value = folders[round].fold(&group, y_inv, beta);
-            i = q;
-            log_size -= log_arity;
-            shift = shift.exp_power_of_2(log_arity);
-        }
-        let x_final = lde_point(shift, log_size, i);
-        if eval_poly(&fri.final_poly, x_final.into()) != value {
-            return Err(VerifyError::FinalPoly { query: qi });
-        }
-    }
-    Ok(())
+        Ok((a_zeta - b_zeta) * inv(zeta)? + (a_next - b_next) * inv(zeta_next)?)
+    };
+    fri::verifier::verify(
+        &FriSchedule::new(config, log_n),
+        u32::from(config.query_pow_bits),
+        usize::from(config.num_queries),
+        &proof.fri,
+        transcript,
+        open_input,
+    )
 }
 
 /// Whether the opened values satisfy Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ). The shapes of
@@ -325,7 +242,7 @@ pub(crate) fn ood_identity_holds<A: VerifierAir>(
 ) -> Result<bool, VerifyError> {
     let sel = selectors_at(log_n, zeta).ok_or(VerifyError::OodPointInDomain)?;
     let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
-    let mut folder = VerifierFolder {
+    let mut folder = VerifierConstraintFolder {
         main: Window {
             local: &o.trace_local,
             next: &o.trace_next,

@@ -1,0 +1,169 @@
+//! The FRI prover: the commit phase (fold, commit, absorb, sample), the final polynomial,
+//! grinding, and the answers to the queries.
+
+use kiln::merkle::{BackendTree, MatrixRef};
+use kiln::{CpuBackend, NttOps, Order};
+use kiln_field::{BabyBear, BabyBearExt4, Field};
+use kiln_hash::{BatchOpening, Digest};
+use tracing::debug_span;
+
+use super::FriSchedule;
+use crate::ProveError;
+use crate::domain::{LDE_SHIFT, reverse_bits};
+use crate::proof::{FriProof, QueryProof};
+use crate::prover::ProverBackend;
+use crate::transcript::{FriCommitPhase, PowPhase};
+
+/// One committed FRI layer, on the backend: the layer as a matrix (row q: the 2^a values
+/// folded into position q of the next layer, 4 base-field coefficients each) and its tree.
+pub(crate) struct CommittedLayer<B: ProverBackend> {
+    matrix: B::Buffer<BabyBear>,
+    log_arity: usize,
+    /// Rows: 2^(log size − log arity).
+    height: usize,
+    tree: BackendTree<B>,
+}
+
+impl<B: ProverBackend> CommittedLayer<B> {
+    fn width(&self) -> usize {
+        4 << self.log_arity
+    }
+
+    pub fn root(&self) -> Digest {
+        self.tree.root()
+    }
+}
+
+/// What the commit phase leaves: the committed layers and the final polynomial.
+pub(crate) struct CommitPhaseResult<B: ProverBackend> {
+    pub layers: Vec<CommittedLayer<B>>,
+    /// Coefficients, lowest first.
+    pub final_poly: Vec<BabyBearExt4>,
+}
+
+/// The commit phase on `input` (bit-reversed over g·⟨ω_N⟩): per round, commit the layer,
+/// absorb its root, sample β and fold; then interpolate the final polynomial and absorb
+/// it.
+pub(crate) fn commit_phase<B: ProverBackend>(
+    backend: &B,
+    schedule: &FriSchedule,
+    mut transcript: FriCommitPhase,
+    input: B::Buffer<BabyBearExt4>,
+) -> Result<(CommitPhaseResult<B>, PowPhase), ProveError> {
+    let mut layer = input;
+    let mut log_size = schedule.log_size;
+    let mut shift = LDE_SHIFT;
+    let mut layers = Vec::with_capacity(schedule.log_arities.len());
+    for &log_arity in &schedule.log_arities {
+        let (size32, arity32) = (log_size as u32, log_arity as u32);
+        let matrix = backend.fri_layer_matrix(&layer, size32, arity32)?;
+        let height = 1usize << (log_size - log_arity);
+        let tree = backend.merkle_commit(&[MatrixRef::new(&matrix, 4 << log_arity, height)])?;
+        let beta = transcript.observe_layer(&tree.root());
+        layer = backend.fri_fold(&layer, size32, arity32, shift, beta)?;
+        layers.push(CommittedLayer {
+            matrix,
+            log_arity,
+            height,
+            tree,
+        });
+        log_size -= log_arity;
+        shift = shift.exp_power_of_2(log_arity);
+    }
+
+    // The final polynomial: interpolate the last layer (bit-reversed over shift·⟨ω⟩).
+    let last = backend.download(&layer)?;
+    let final_poly = final_coefficients(&last, log_size, shift, 1 << schedule.log_final_poly_len);
+    let transcript = transcript.observe_final_poly(&final_poly);
+    Ok((CommitPhaseResult { layers, final_poly }, transcript))
+}
+
+/// Each layer's openings at the query `indices` (positions in the input's domain): per
+/// layer, one opening per query, of the row that holds the query's group.
+pub(crate) fn answer_queries<B: ProverBackend>(
+    backend: &B,
+    layers: &[CommittedLayer<B>],
+    indices: &[usize],
+) -> Result<Vec<Vec<BatchOpening>>, ProveError> {
+    let mut per_layer = Vec::with_capacity(layers.len());
+    let mut rows = indices.to_vec();
+    for layer in layers {
+        for i in &mut rows {
+            *i >>= layer.log_arity;
+        }
+        let m = MatrixRef::new(&layer.matrix, layer.width(), layer.height);
+        per_layer.push(backend.merkle_open(&layer.tree, &[m], &rows)?);
+    }
+    Ok(per_layer)
+}
+
+/// FRI on `input` (bit-reversed over g·⟨ω_N⟩): the commit phase, grinding and the
+/// queries. `open_input` opens the committed inputs at the query indices (per input, one
+/// opening per query).
+pub(crate) fn prove<B: ProverBackend>(
+    backend: &B,
+    schedule: &FriSchedule,
+    query_pow_bits: u32,
+    num_queries: usize,
+    transcript: FriCommitPhase,
+    input: B::Buffer<BabyBearExt4>,
+    open_input: impl FnOnce(&[usize]) -> Result<Vec<Vec<BatchOpening>>, ProveError>,
+) -> Result<FriProof, ProveError> {
+    let (committed, transcript) = debug_span!("commit phase")
+        .in_scope(|| commit_phase(backend, schedule, transcript, input))?;
+    let (pow_witness, transcript) =
+        debug_span!("grinding").in_scope(|| transcript.grind(query_pow_bits));
+    let _query_span = debug_span!("query phase").entered();
+    let indices = transcript.sample_indices(num_queries, schedule.log_size);
+    let per_input = open_input(&indices)?;
+    let per_layer = answer_queries(backend, &committed.layers, &indices)?;
+    let queries = (0..indices.len())
+        .map(|q| QueryProof {
+            inputs: per_input.iter().map(|o| o[q].clone()).collect(),
+            layers: per_layer.iter().map(|o| o[q].clone()).collect(),
+        })
+        .collect();
+    Ok(FriProof {
+        layer_roots: committed.layers.iter().map(CommittedLayer::root).collect(),
+        final_poly: committed.final_poly,
+        pow_witness,
+        queries,
+    })
+}
+
+/// Coefficients (lowest first, `len` of them) of the polynomial whose evaluations over
+/// `shift·⟨ω_M⟩` are `evals` in bit-reversed order.
+fn final_coefficients(
+    evals: &[BabyBearExt4],
+    log_m: usize,
+    shift: BabyBear,
+    len: usize,
+) -> Vec<BabyBearExt4> {
+    let m = evals.len();
+    // Natural order, then an inverse DFT per extension coefficient.
+    let mut natural = vec![BabyBearExt4::ZERO; m];
+    for (p, &v) in evals.iter().enumerate() {
+        natural[reverse_bits(p, log_m)] = v;
+    }
+    let cpu = CpuBackend::new();
+    let mut cols: Vec<BabyBear> = (0..4)
+        .flat_map(|k| natural.iter().map(move |v| v.0[k]))
+        .collect();
+    cpu.ntt_batch(
+        &mut cols,
+        log_m as u32,
+        true,
+        Order::Natural,
+        Order::Natural,
+    )
+    .expect("size checked");
+    let shift_inv = shift.inverse();
+    let mut scale = BabyBear::ONE;
+    (0..len.min(m))
+        .map(|i| {
+            let c = BabyBearExt4::new(core::array::from_fn(|k| cols[k * m + i] * scale));
+            scale *= shift_inv;
+            c
+        })
+        .collect()
+}

@@ -1,0 +1,96 @@
+//! The transcript's order, spelt out here independently of the crate (which writes it once,
+//! in `transcript.rs`, for prover and verifier): replaying a proof's messages in this
+//! order with the public [`Challenger`] must reproduce the prover's challenges. The
+//! proof-of-work witness must solve the puzzle at the replayed point, and the replayed
+//! query indices must be those whose rows the proof opens. A prover that absorbed or
+//! sampled anything in another order fails here (with probability 1 − 2^-pow_bits for the
+//! witness, and over the 20 queries for the indices) even if its verifier agreed with it.
+
+use kiln_fibonacci::{FibonacciAir, fibonacci_result, generate_trace};
+use kiln_field::BabyBear;
+use kiln_hash::{Dimensions, MerkleTreeMmcs};
+use kiln_stark::{Challenger, Proof, StarkConfig, prove, verify};
+
+/// Replays the transcript of `proof` (no preprocessed columns); returns whether the
+/// witness solves the puzzle, and the query indices.
+fn replay(proof: &Proof, width: usize, public_values: &[BabyBear]) -> (bool, Vec<usize>) {
+    let c = &proof.config;
+    let mut ch = Challenger::new(b"kiln-stark-v1");
+    for v in [
+        u64::from(c.log_blowup),
+        u64::from(c.num_queries),
+        u64::from(c.query_pow_bits),
+        u64::from(c.log_folding_arity),
+        u64::from(c.log_final_poly_len),
+        u64::from(proof.log_n),
+        u64::from(proof.log_quotient_chunks),
+        width as u64,
+        0, // preprocessed width
+        public_values.len() as u64,
+    ] {
+        ch.observe_u64(v);
+    }
+    ch.observe_slice(public_values);
+    ch.observe_digest(&proof.trace_root);
+    let _alpha = ch.sample_ext();
+    ch.observe_digest(&proof.quotient_root);
+    let _zeta = ch.sample_ext();
+    let o = &proof.openings;
+    for v in o
+        .trace_local
+        .iter()
+        .chain(&o.trace_next)
+        .chain(&o.preprocessed_local)
+        .chain(&o.preprocessed_next)
+        .chain(&o.quotient)
+    {
+        ch.observe_ext(*v);
+    }
+    let _batching = ch.sample_ext();
+    for root in &proof.fri.layer_roots {
+        ch.observe_digest(root);
+        let _beta = ch.sample_ext();
+    }
+    for c in &proof.fri.final_poly {
+        ch.observe_ext(*c);
+    }
+    let pow_ok = ch.check_witness(u32::from(c.query_pow_bits), proof.fri.pow_witness);
+    let log_big = u32::from(proof.log_n) + u32::from(c.log_blowup);
+    let indices = (0..c.num_queries)
+        .map(|_| ch.sample_bits(log_big))
+        .collect();
+    (pow_ok, indices)
+}
+
+#[test]
+fn replayed_transcript_matches_the_prover() {
+    let config = StarkConfig {
+        log_blowup: 2,
+        log_folding_arity: 2,
+        log_final_poly_len: 1,
+        query_pow_bits: 8,
+        ..StarkConfig::TEST
+    };
+    let (a, b) = (BabyBear::new(0), BabyBear::new(1));
+    for log_n in [3u32, 6] {
+        let trace = generate_trace(log_n, a, b);
+        let pis = vec![a, b, fibonacci_result(log_n, a, b)];
+        let proof = prove(&config, &FibonacciAir, &trace, &pis).unwrap();
+        verify(&config, &FibonacciAir, &proof, &pis).unwrap();
+        let width = proof.openings.trace_local.len();
+        let (pow_ok, indices) = replay(&proof, width, &pis);
+        assert!(
+            pow_ok,
+            "log_n {log_n}: the witness fails at the replayed point"
+        );
+        let dims = Dimensions {
+            width,
+            height: 1 << (log_n + u32::from(config.log_blowup)),
+        };
+        let mmcs = MerkleTreeMmcs::new();
+        for (q, (query, &index)) in proof.fri.queries.iter().zip(&indices).enumerate() {
+            mmcs.verify_batch(&proof.trace_root, &[dims], index, &query.inputs[0])
+                .unwrap_or_else(|e| panic!("log_n {log_n}, query {q} at {index}: {e}"));
+        }
+    }
+}
