@@ -135,8 +135,13 @@ impl StarkConfig {
         if self.query_pow_bits > 30 {
             return bad("query_pow_bits must be at most 30");
         }
-        if self.log_folding_arity == 0 || self.log_folding_arity > 4 {
-            return bad("log_folding_arity must be 1..=4");
+        if self.log_folding_arity == 0
+            || u32::from(self.log_folding_arity) > kiln::stark::MAX_LOG_ARITY
+        {
+            return bad(&format!(
+                "log_folding_arity must be 1..={}",
+                kiln::stark::MAX_LOG_ARITY
+            ));
         }
         if self.log_final_poly_len > 10 {
             return bad("log_final_poly_len must be at most 10");

@@ -1,6 +1,6 @@
 //! Evaluation domains: the trace subgroup H, its cosets, and the selectors on them.
 
-use kiln_field::{BabyBear, BabyBearExt4, Field, TwoAdicField};
+use kiln_field::{BabyBear, BabyBearExt4, Field, TwoAdicField, reverse_bits_len};
 
 /// The shift of every LDE domain (and of the quotient domain): the multiplicative
 /// generator, which lies outside every two-adic subgroup.
@@ -69,14 +69,5 @@ pub fn chunk_weights(
 
 /// The point of LDE position `p` (bit-reversed order) of a domain `shift·⟨ω_N⟩`.
 pub fn lde_point(shift: BabyBear, log_size: usize, p: usize) -> BabyBear {
-    shift * root(log_size).exp_u64(reverse_bits(p, log_size) as u64)
-}
-
-/// `rev(i)` on `bits` bits.
-pub fn reverse_bits(i: usize, bits: usize) -> usize {
-    if bits == 0 {
-        0
-    } else {
-        i.reverse_bits() >> (usize::BITS as usize - bits)
-    }
+    shift * root(log_size).exp_u64(reverse_bits_len(p, log_size) as u64)
 }

@@ -9,7 +9,7 @@ use tracing::debug_span;
 
 use super::FriSchedule;
 use crate::ProveError;
-use crate::domain::{LDE_SHIFT, reverse_bits};
+use crate::domain::LDE_SHIFT;
 use crate::proof::{FriProof, QueryProof};
 use crate::prover::ProverBackend;
 use crate::transcript::{FriCommitPhase, PowPhase};
@@ -143,7 +143,7 @@ fn final_coefficients(
     // Natural order, then an inverse DFT per extension coefficient.
     let mut natural = vec![BabyBearExt4::ZERO; m];
     for (p, &v) in evals.iter().enumerate() {
-        natural[reverse_bits(p, log_m)] = v;
+        natural[kiln_field::reverse_bits_len(p, log_m)] = v;
     }
     let cpu = CpuBackend::new();
     let mut cols: Vec<BabyBear> = (0..4)

@@ -7,7 +7,7 @@ use kiln_hash::MerkleTreeMmcs;
 
 use super::FriSchedule;
 use crate::VerifyError;
-use crate::domain::{LDE_SHIFT, lde_point, reverse_bits, root};
+use crate::domain::{LDE_SHIFT, lde_point, root};
 use crate::proof::{FriProof, QueryProof};
 use crate::transcript::FriCommitPhase;
 use crate::verifier::shape;
@@ -81,7 +81,9 @@ pub(crate) fn verify(
                 return Err(VerifyError::FriFold { query: qi, round });
             }
             // The group's first point: shift·ω_N^{rev(q)}, rev on log N − a bits.
-            let y = shift * root(log_size).exp_u64(reverse_bits(q, log_size - log_arity) as u64);
+            let y = shift
+                * root(log_size)
+                    .exp_u64(kiln_field::reverse_bits_len(q, log_size - log_arity) as u64);
             let y_inv = y
                 .try_inverse()
                 .ok_or(VerifyError::FriFold { query: qi, round })?;

@@ -49,7 +49,7 @@ pub(super) fn quotient_chunks<
     let log_m = log_n + log_chunks;
     let m = 1usize << log_m;
     let step = 1usize << log_chunks; // ω_n = ω_M^step: the next row is `step` points on
-    let rev = |p: usize| crate::domain::reverse_bits(p, log_m);
+    let rev = |p: usize| kiln_field::reverse_bits_len(p, log_m);
     let main = domain_columns(q.trace_lde, q.lde_height, m);
     let pre = q
         .preprocessed_lde
