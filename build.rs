@@ -149,7 +149,12 @@ fn compile_cached(build: &cc::Build, name: &str, kernels: &Path, extra: &[String
     source_files(kernels, &mut files);
     files.sort();
     for f in &files {
-        key.write(f.strip_prefix(kernels).unwrap_or(f).as_os_str().as_encoded_bytes());
+        key.write(
+            f.strip_prefix(kernels)
+                .unwrap_or(f)
+                .as_os_str()
+                .as_encoded_bytes(),
+        );
         key.write(&std::fs::read(f).unwrap_or_default());
     }
     let dir = cache.join(format!("{name}-{:016x}", key.0));

@@ -253,7 +253,7 @@ fn cpu_reduced_openings(
         x *= w;
     }
     let xs: Vec<BabyBear> = (0..big)
-        .map(|p| pts[reverse_bits_len(p, log_big as usize)])
+        .map(|p| pts[reverse_bits_len(p, log_big)])
         .collect();
     let par_inv = |v: Vec<BabyBearExt4>| -> Vec<BabyBearExt4> {
         v.par_chunks(1 << 12).flat_map_iter(batch_inverse).collect()

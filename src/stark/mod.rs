@@ -244,7 +244,7 @@ impl FriFolder {
         }
         let mut vals = [BabyBearExt4::ZERO; 16];
         for (r, &v) in group.iter().enumerate().take(k) {
-            vals[reverse_bits_len(r, self.log_arity as usize)] = v;
+            vals[reverse_bits_len(r, self.log_arity)] = v;
         }
         let beta_over_y = beta * y_inv;
         let mut acc = BabyBearExt4::ZERO;
