@@ -2,7 +2,7 @@
 //! proof size. Trace generation is not timed, nor is opening the backend.
 
 use kiln::{CpuBackend, CudaBackend};
-use kiln_stark::{ProverBackend, StarkConfig};
+use kiln_stark::{ProveError, ProverBackend, StarkConfig};
 use serde::Serialize;
 
 use super::super::airs::{AirName, ExampleAir, ProverChoice};
@@ -73,7 +73,11 @@ pub(super) fn run_prove(a: ProveBenchArgs) -> Result<(), CliError> {
     let out = Table::new(a.json);
     match a.backend {
         ProverChoice::Cpu => run_on(&CpuBackend::new(), &a, &config, &sizes, &out),
-        ProverChoice::Cuda => run_on(&CudaBackend::new(0)?, &a, &config, &sizes, &out),
+        ProverChoice::Cuda => {
+            // Through ProveError, for the same message as a failed `kiln prove`.
+            let gpu = CudaBackend::new(0).map_err(ProveError::from)?;
+            run_on(&gpu, &a, &config, &sizes, &out)
+        }
     }
 }
 
