@@ -1,4 +1,4 @@
-//! `kiln`: the command-line front end. One module per subcommand under `cmd/`.
+//! `kiln`: the command-line front end. The subcommands live under `cmd/`.
 
 use std::process::ExitCode;
 

@@ -102,7 +102,8 @@ impl ExampleAir {
         }
     }
 
-    fn prove_on<B: ProverBackend>(
+    /// Proves on a backend already opened (the benchmark opens it once for every sample).
+    pub fn prove_on<B: ProverBackend>(
         &self,
         backend: &B,
         config: &StarkConfig,

@@ -1,4 +1,6 @@
-//! Subcommands. Each module has `Args` (clap) and `run(Args) -> Result<(), CliError>`.
+//! The subcommands: each module has its clap arguments and the functions that run them,
+//! returning `Result<(), CliError>` (`prove` holds `kiln prove` and `kiln verify`; `airs`
+//! holds the example AIRs they and `kiln bench prove` share).
 
 pub mod airs;
 pub mod bench;

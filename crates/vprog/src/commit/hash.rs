@@ -13,7 +13,7 @@ pub const ZERO_DIGEST: Digest = [BabyBear::ZERO; DIGEST_ELEMS];
 /// compression for Merkle nodes.
 ///
 /// kiln's production instance is [`Poseidon2Hasher`] (width 16, sponge rate 8, digest 8,
-/// compression by truncated permutation; see `DESIGN.md`). The engine stays generic so a
+/// compression by truncated permutation, as in kiln-hash). The engine stays generic so a
 /// circuit can swap in its own hash; there is deliberately no toy implementation.
 pub trait CommitmentHasher {
     /// Hashes a message of field elements. A padding-free sponge is fine: every message

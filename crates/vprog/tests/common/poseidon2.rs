@@ -1,6 +1,6 @@
 //! A real hash for the tests: Plonky3 0.8's Poseidon2 over BabyBear (width 16, the
 //! default constants), as a padding-free sponge (rate 8, digest 8) and a truncated
-//! permutation for 2-to-1 compression: the parameter set of kiln's DESIGN.md.
+//! permutation for 2-to-1 compression: the parameter set of kiln's commitments.
 //! Dev-dependency only; the production hasher is `kiln_vprog::Poseidon2Hasher`, checked
 //! against this one.
 

@@ -14,13 +14,17 @@ use ark_ff::UniformRand;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use ark_std::rand::SeedableRng;
 use ark_std::rand::rngs::StdRng;
+use kiln::DeviceVec;
 use kiln::msm::{Bls12_381, Bn254, MsmCurve};
 use kiln::scalar_ntt::NttField;
-use kiln::{CpuBackend, CudaBackend, DeviceVec, MsmOps, ScalarNttOps};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{BackendChoice, CliError, median, parse_range};
+use super::CliError;
+use super::harness::{
+    Backends, Kernels, Measure, Row, RunArgs, Table, at_most, device_ms, or_dash, parse_range,
+    sizes, with_transfers,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum Curve {
@@ -30,6 +34,7 @@ pub(super) enum Curve {
 }
 
 #[derive(Debug, Clone, clap::Args)]
+#[command(mut_arg("samples", |a| a.default_value("5")))]
 pub(super) struct CurveArgs {
     /// The curve (G1 for the MSM, the scalar field for the NTT).
     #[arg(long, value_enum, default_value = "bn254")]
@@ -38,15 +43,9 @@ pub(super) struct CurveArgs {
     /// range (16..=20) to sweep.
     #[arg(long = "log-n", value_parser = parse_range, default_value = "16")]
     log_n: Vec<Vec<u32>>,
-    /// Backends to run: cpu, cuda or all.
-    #[arg(long, default_value = "all")]
-    backend: BackendChoice,
-    /// Timed repetitions per configuration (the median is reported).
-    #[arg(long, default_value_t = 5)]
-    samples: usize,
-    /// One JSON object per line instead of a table.
-    #[arg(long)]
-    json: bool,
+    // `--samples` defaults to 5 here (the `mut_arg` above).
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// One measured configuration: a JSON line of `--json`.
@@ -68,21 +67,6 @@ struct Record {
     #[serde(skip_serializing_if = "Option::is_none")]
     median_ms_with_transfers: Option<f64>,
     samples: usize,
-}
-
-fn time_samples(samples: usize, mut f: impl FnMut() -> kiln::Result<f64>) -> kiln::Result<f64> {
-    f()?; // warm-up: module load, memory pools, twiddles
-    let mut t = Vec::with_capacity(samples);
-    for _ in 0..samples {
-        t.push(f()?);
-    }
-    Ok(median(t))
-}
-
-fn wall_ms(f: impl FnOnce() -> kiln::Result<()>) -> kiln::Result<f64> {
-    let start = std::time::Instant::now();
-    f()?;
-    Ok(start.elapsed().as_secs_f64() * 1e3)
 }
 
 /// `n` pseudo-random points: a random start every 4096 points followed by a random-step
@@ -116,223 +100,172 @@ fn scalars<F: UniformRand + Send>(n: usize, seed: u64) -> Vec<F> {
         .collect()
 }
 
-fn msm_record<B: MsmOps, P: MsmCurve>(
-    b: &B,
-    log_n: u32,
-    samples: usize,
-    bases: &[Affine<P>],
-    sc: &[P::ScalarField],
-    gpu: bool,
-) -> Result<Record, CliError> {
-    let n = bases.len();
-    let db = b.upload_bases(bases)?;
-    let ds = b.upload_scalars(sc)?;
-    let ms = time_samples(samples, || b.time_ms(&mut || b.msm(&db, &ds).map(drop)))?;
-    let with = if gpu {
-        Some(time_samples(samples, || {
-            wall_ms(|| {
-                let s = b.upload_scalars(sc)?;
-                b.msm(&db, &s).map(drop)
-            })
-        })?)
-    } else {
-        None
-    };
-    Ok(Record {
-        op: "msm",
-        curve: P::NAME,
-        backend: b.name(),
-        device: b.device_info().name,
-        log_n,
-        window_bits: gpu.then(|| kiln::msm::window_bits::<P>(n)),
-        median_ms: ms,
-        elements_per_sec: n as f64 / (ms * 1e-3),
-        median_ms_with_transfers: with,
-        samples,
-    })
-}
-
-#[cfg(feature = "sppark-peer")]
-fn sppark_record<P: MsmCurve>(
-    gpu: &CudaBackend,
-    log_n: u32,
-    samples: usize,
-    bases: &[Affine<P>],
-    sc: &[P::ScalarField],
-    want: &Projective<P>,
-) -> Result<Record, CliError> {
-    use kiln::Backend;
-    use kiln::msm::sppark::SpparkMsm;
-    let mut peer = SpparkMsm::<P>::new(bases)?;
-    if peer.msm(sc)? != *want {
-        return Err(format!("sppark's {} MSM of 2^{log_n} differs from kiln's", P::NAME).into());
+impl Row for Record {
+    fn header() -> String {
+        format!(
+            "{:<10} {:<10} {:<14} {:>6} {:>5} {:>12} {:>14} {:>14}",
+            "op", "curve", "backend", "log_n", "c", "median ms", "elem/s", "ms w/ xfer"
+        )
     }
-    let ms = time_samples(samples, || wall_ms(|| peer.msm(sc).map(drop)))?;
-    Ok(Record {
-        op: "msm",
-        curve: P::NAME,
-        backend: "sppark-0.1.16".into(),
-        device: gpu.device_info().name,
-        log_n,
-        window_bits: None,
-        median_ms: ms,
-        elements_per_sec: bases.len() as f64 / (ms * 1e-3),
-        median_ms_with_transfers: Some(ms),
-        samples,
-    })
+
+    fn row(&self) -> String {
+        format!(
+            "{:<10} {:<10} {:<14} {:>6} {:>5} {:>12.3} {:>14.3e} {:>14}",
+            self.op,
+            self.curve,
+            self.backend,
+            self.log_n,
+            self.window_bits
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "-".into()),
+            self.median_ms,
+            self.elements_per_sec,
+            or_dash(self.median_ms_with_transfers, 3),
+        )
+    }
 }
 
-fn ntt_record<B: ScalarNttOps, F: NttField>(
-    b: &B,
+/// One MSM size: `bases` and scalars `sc`.
+struct Msm<'a, P: MsmCurve> {
+    log_n: u32,
+    samples: usize,
+    bases: &'a [Affine<P>],
+    sc: &'a [P::ScalarField],
+}
+
+impl<P: MsmCurve> Measure for Msm<'_, P> {
+    type Record = Record;
+    type Output = ();
+
+    fn measure<B: Kernels>(&self, b: &B, gpu: bool) -> Result<(Record, ()), CliError> {
+        let n = self.bases.len();
+        let db = b.upload_bases(self.bases)?;
+        let ds = b.upload_scalars(self.sc)?;
+        let ms = device_ms(b, self.samples, || b.msm(&db, &ds).map(drop))?;
+        let with = with_transfers(gpu, self.samples, || {
+            let s = b.upload_scalars(self.sc)?;
+            b.msm(&db, &s).map(drop)
+        })?;
+        let r = Record {
+            op: "msm",
+            curve: P::NAME,
+            backend: b.name(),
+            device: b.device_info().name,
+            log_n: self.log_n,
+            window_bits: gpu.then(|| kiln::msm::window_bits::<P>(n)),
+            median_ms: ms,
+            elements_per_sec: n as f64 / (ms * 1e-3),
+            median_ms_with_transfers: with,
+            samples: self.samples,
+        };
+        Ok((r, ()))
+    }
+
+    /// sppark 0.1.16 from host scalars with preloaded bases, checked against kiln's MSM.
+    #[cfg(feature = "sppark-peer")]
+    fn peers(&self, gpu: &kiln::CudaBackend) -> Result<Vec<Record>, CliError> {
+        use super::harness::{time_samples, wall_ms};
+        use kiln::msm::sppark::SpparkMsm;
+        use kiln::{Backend, MsmOps};
+        let want = gpu.msm_host(self.bases, self.sc)?;
+        let mut peer = SpparkMsm::<P>::new(self.bases)?;
+        if peer.msm(self.sc)? != want {
+            let log_n = self.log_n;
+            return Err(
+                format!("sppark's {} MSM of 2^{log_n} differs from kiln's", P::NAME).into(),
+            );
+        }
+        let ms = time_samples(self.samples, || wall_ms(|| peer.msm(self.sc).map(drop)))?;
+        Ok(vec![Record {
+            op: "msm",
+            curve: P::NAME,
+            backend: "sppark-0.1.16".into(),
+            device: gpu.device_info().name,
+            log_n: self.log_n,
+            window_bits: None,
+            median_ms: ms,
+            elements_per_sec: self.bases.len() as f64 / (ms * 1e-3),
+            median_ms_with_transfers: Some(ms),
+            samples: self.samples,
+        }])
+    }
+}
+
+/// One scalar-field NTT size: the transform of `data`.
+struct ScalarNtt<'a, F> {
     curve: &'static str,
     log_n: u32,
     samples: usize,
-    data: &[F],
-    gpu: bool,
-) -> Result<Record, CliError> {
-    let domain = Radix2EvaluationDomain::<F>::new(data.len()).ok_or("domain too large")?;
-    let plan = b.ntt_plan(&domain)?;
-    let mut buf = DeviceVec::upload(b, data)?;
-    // In place: each sample transforms the previous output, valid field elements too.
-    let ms = time_samples(samples, || b.time_ms(&mut || b.fft(&plan, &mut buf)))?;
-    let with = if gpu {
-        Some(time_samples(samples, || {
-            wall_ms(|| {
-                let mut v = DeviceVec::upload(b, data)?;
-                b.fft(&plan, &mut v)?;
-                v.download(b).map(drop)
-            })
-        })?)
-    } else {
-        None
-    };
-    Ok(Record {
-        op: "scalar_ntt",
-        curve,
-        backend: b.name(),
-        device: b.device_info().name,
-        log_n,
-        window_bits: None,
-        median_ms: ms,
-        elements_per_sec: data.len() as f64 / (ms * 1e-3),
-        median_ms_with_transfers: with,
-        samples,
-    })
+    data: &'a [F],
 }
 
-fn print_header() {
-    println!(
-        "{:<10} {:<10} {:<14} {:>6} {:>5} {:>12} {:>14} {:>14}",
-        "op", "curve", "backend", "log_n", "c", "median ms", "elem/s", "ms w/ xfer"
-    );
-}
+impl<F: NttField> Measure for ScalarNtt<'_, F> {
+    type Record = Record;
+    type Output = ();
 
-fn print_row(r: &Record) {
-    println!(
-        "{:<10} {:<10} {:<14} {:>6} {:>5} {:>12.3} {:>14.3e} {:>14}",
-        r.op,
-        r.curve,
-        r.backend,
-        r.log_n,
-        r.window_bits
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "-".into()),
-        r.median_ms,
-        r.elements_per_sec,
-        r.median_ms_with_transfers
-            .map(|x| format!("{x:.3}"))
-            .unwrap_or_else(|| "-".into()),
-    );
-}
-
-fn emit(r: &Record, json: bool) -> Result<(), CliError> {
-    if json {
-        println!("{}", serde_json::to_string(r)?);
-    } else {
-        print_row(r);
+    fn measure<B: Kernels>(&self, b: &B, gpu: bool) -> Result<(Record, ()), CliError> {
+        let domain = Radix2EvaluationDomain::<F>::new(self.data.len()).ok_or("domain too large")?;
+        let plan = b.ntt_plan(&domain)?;
+        let mut buf = DeviceVec::upload(b, self.data)?;
+        // In place: each sample transforms the previous output, valid field elements too.
+        let ms = device_ms(b, self.samples, || b.fft(&plan, &mut buf))?;
+        let with = with_transfers(gpu, self.samples, || {
+            let mut v = DeviceVec::upload(b, self.data)?;
+            b.fft(&plan, &mut v)?;
+            v.download(b).map(drop)
+        })?;
+        let r = Record {
+            op: "scalar_ntt",
+            curve: self.curve,
+            backend: b.name(),
+            device: b.device_info().name,
+            log_n: self.log_n,
+            window_bits: None,
+            median_ms: ms,
+            elements_per_sec: self.data.len() as f64 / (ms * 1e-3),
+            median_ms_with_transfers: with,
+            samples: self.samples,
+        };
+        Ok((r, ()))
     }
-    Ok(())
 }
 
-fn backends(choice: BackendChoice) -> Result<(Option<CpuBackend>, Option<CudaBackend>), CliError> {
-    let cpu = matches!(choice, BackendChoice::Cpu | BackendChoice::All).then(CpuBackend::new);
-    let gpu = match choice {
-        BackendChoice::Cpu => None,
-        BackendChoice::Cuda => Some(CudaBackend::new(0)?),
-        BackendChoice::All => match CudaBackend::new(0) {
-            Ok(g) => Some(g),
-            Err(e) => {
-                eprintln!("note: skipping the CUDA backend: {e}");
-                None
-            }
-        },
-    };
-    Ok((cpu, gpu))
-}
-
-fn check_sizes(args: &CurveArgs, max: u32) -> Result<Vec<u32>, CliError> {
-    if args.samples == 0 {
-        return Err("--samples must be at least 1".into());
-    }
-    let sizes: Vec<u32> = args.log_n.iter().flatten().copied().collect();
-    if let Some(&bad) = sizes.iter().find(|&&s| s > max) {
-        return Err(format!("--log-n {bad} is too large: at most {max}").into());
-    }
-    Ok(sizes)
+/// The sizes to run (at most `max`), the backends and the table.
+fn start(args: &CurveArgs, max: u32) -> Result<(Vec<u32>, Backends, Table<Record>), CliError> {
+    let sizes = sizes(args.run.samples, &args.log_n)?;
+    at_most(&sizes, max, "")?;
+    let backends = Backends::new(args.run.backend)?;
+    Ok((sizes, backends, Table::new(args.run.json)))
 }
 
 fn run_msm_curve<P: MsmCurve>(args: &CurveArgs) -> Result<(), CliError> {
-    let sizes = check_sizes(args, 26)?;
-    let (cpu, gpu) = backends(args.backend)?;
-    if !args.json {
-        print_header();
-    }
+    let (sizes, backends, out) = start(args, 26)?;
     for &log_n in &sizes {
         let n = 1usize << log_n;
         let bases = points::<P>(n, 0x6b696c6e ^ log_n as u64);
         let sc = scalars::<P::ScalarField>(n, 0x6d736d ^ log_n as u64);
-        if let Some(c) = &cpu {
-            emit(
-                &msm_record(c, log_n, args.samples, &bases, &sc, false)?,
-                args.json,
-            )?;
-        }
-        if let Some(g) = &gpu {
-            let r = msm_record(g, log_n, args.samples, &bases, &sc, true)?;
-            emit(&r, args.json)?;
-            #[cfg(feature = "sppark-peer")]
-            {
-                let want = g.msm_host(&bases, &sc)?;
-                emit(
-                    &sppark_record(g, log_n, args.samples, &bases, &sc, &want)?,
-                    args.json,
-                )?;
-            }
-        }
+        let m = Msm {
+            log_n,
+            samples: args.run.samples,
+            bases: &bases,
+            sc: &sc,
+        };
+        backends.run(&m, &out)?;
     }
     Ok(())
 }
 
 fn run_ntt_curve<F: NttField>(args: &CurveArgs, curve: &'static str) -> Result<(), CliError> {
-    let sizes = check_sizes(args, kiln::scalar_ntt::MAX_LOG_N)?;
-    let (cpu, gpu) = backends(args.backend)?;
-    if !args.json {
-        print_header();
-    }
+    let (sizes, backends, out) = start(args, kiln::scalar_ntt::MAX_LOG_N)?;
     for &log_n in &sizes {
         let data = scalars::<F>(1 << log_n, 0x6e7474 ^ log_n as u64);
-        if let Some(c) = &cpu {
-            emit(
-                &ntt_record(c, curve, log_n, args.samples, &data, false)?,
-                args.json,
-            )?;
-        }
-        if let Some(g) = &gpu {
-            emit(
-                &ntt_record(g, curve, log_n, args.samples, &data, true)?,
-                args.json,
-            )?;
-        }
+        let t = ScalarNtt {
+            curve,
+            log_n,
+            samples: args.run.samples,
+            data: &data,
+        };
+        backends.run(&t, &out)?;
     }
     Ok(())
 }
