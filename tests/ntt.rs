@@ -124,13 +124,18 @@ fn cpu_lde_matches_naive() {
 
 #[test]
 fn cpu_lde_of_many_columns_matches_naive() {
-    // Wide batches take the packed path (PACKED_WIDTH columns per vector) for whole groups
-    // of columns and the per-column path for the rest: 2 groups + 3 columns, at every
-    // SIMD width.
-    let cpu = CpuBackend::new();
+    // Wide batches take the packed path (one column per lane) for whole groups of columns
+    // and the per-column path for the rest: 2 groups + 3 columns, at every SIMD level this
+    // CPU has.
+    for level in kiln::field::SimdLevel::available() {
+        lde_of_many_columns_matches_naive(CpuBackend::with_simd_level(level).unwrap());
+    }
+}
+
+fn lde_of_many_columns_matches_naive(cpu: CpuBackend) {
     let mut rng = rng(15);
     let shift = BabyBear::GENERATOR.exp_u64(5);
-    let batch = 2 * kiln::field::PACKED_WIDTH + 3;
+    let batch = 2 * cpu.simd_level().lanes() + 3;
     for log_n in [0u32, 1, 2, 3, 5, 8] {
         let n = 1usize << log_n;
         for log_blowup in [0u32, 1, 3] {

@@ -28,6 +28,7 @@ impl BaseAir for Mixed {
 }
 
 impl<AB: AirBuilder> Air<AB> for Mixed {
+    #[inline(always)]
     fn eval(&self, b: &mut AB) {
         let (local, next) = (b.main().local.to_vec(), b.main().next.to_vec());
         let pre = b.preprocessed().local.to_vec();

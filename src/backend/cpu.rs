@@ -1,14 +1,37 @@
+use kiln_field::{SimdLevel, SimdLevelError};
+
 use crate::Result;
 use crate::backend::{Backend, DeviceInfo, Element};
 
 /// The CPU backend: buffers are `Vec`s and operations run on rayon's thread pool. It is
 /// the reference every other backend must match bit for bit.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct CpuBackend;
+///
+/// Its vector code runs at a [`SimdLevel`] chosen when the program runs:
+/// [`SimdLevel::current`] by default (the widest the CPU supports, or `KILN_SIMD`), any
+/// available one with [`CpuBackend::with_simd_level`]. Every level gives the same bytes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CpuBackend {
+    simd: SimdLevel,
+}
 
 impl CpuBackend {
+    /// The backend at [`SimdLevel::current`].
     pub fn new() -> Self {
-        Self
+        Self {
+            simd: SimdLevel::current(),
+        }
+    }
+
+    /// The backend at SIMD level `level`, or an error if this CPU lacks it.
+    pub fn with_simd_level(level: SimdLevel) -> std::result::Result<Self, SimdLevelError> {
+        Ok(Self {
+            simd: level.check()?,
+        })
+    }
+
+    /// The SIMD level its vector code runs at.
+    pub fn simd_level(&self) -> SimdLevel {
+        self.simd
     }
 }
 
@@ -47,7 +70,12 @@ impl Backend for CpuBackend {
     fn device_info(&self) -> DeviceInfo {
         DeviceInfo {
             kind: "cpu",
-            name: cpu_model().unwrap_or_else(|| std::env::consts::ARCH.to_string()),
+            // The SIMD level too: it decides the speed (benchmark records carry it).
+            name: format!(
+                "{} ({})",
+                cpu_model().unwrap_or_else(|| std::env::consts::ARCH.to_string()),
+                self.simd
+            ),
             total_memory: 0,
             free_memory: 0,
             compute_capability: None,

@@ -24,11 +24,11 @@ impl MerkleOps for CpuBackend {
         // 1024 states per task: enough to amortise the task, many tasks to balance.
         if width == 16 {
             let (chunks, _) = states.as_chunks_mut::<16>();
-            let p = Poseidon2W16::new();
+            let p = Poseidon2W16::with_simd_level(self.simd_level()).expect("checked level");
             chunks.par_chunks_mut(1024).for_each(|c| p.permute_many(c));
         } else {
             let (chunks, _) = states.as_chunks_mut::<24>();
-            let p = Poseidon2W24::new();
+            let p = Poseidon2W24::with_simd_level(self.simd_level()).expect("checked level");
             chunks.par_chunks_mut(1024).for_each(|c| p.permute_many(c));
         }
         Ok(())
@@ -40,7 +40,11 @@ impl MerkleOps for CpuBackend {
             .iter()
             .map(|m| ColMajor::new(m.data, m.width, m.height).expect("checked shape"))
             .collect();
-        let (root, tree) = MerkleTreeMmcs::new().commit(views).map_err(commit_error)?;
+        let (root, tree) = MerkleTreeMmcs::with_permutation(
+            Poseidon2W16::with_simd_level(self.simd_level()).expect("checked level"),
+        )
+        .commit(views)
+        .map_err(commit_error)?;
         Ok(BackendTree {
             layers: tree.digest_layers().iter().map(|l| flatten(l)).collect(),
             dims,

@@ -4,10 +4,19 @@
 //!
 //! Stage j pairs i and i + 2^j with twiddle ω_{2^(j+1)}^t, t = i mod 2^j. DIF runs the
 //! stages downwards (natural → bit-reversed), DIT upwards (bit-reversed → natural).
+//!
+//! The butterflies are generic over the vector type `P` of the backend's SIMD level
+//! (`kiln_field::packed`): each entry point runs at the level through
+//! [`SimdLevel::run`], every function on the hot path is inlined into it, and closures that
+//! rayon runs on other threads enter the level again ([`Simd::enter`]). All levels give
+//! the same result.
 
 use std::sync::{Arc, OnceLock};
 
-use kiln_field::{BabyBear, Field, PACKED_WIDTH, PackedBabyBear, TwoAdicField, reverse_bits_len};
+use kiln_field::{
+    BabyBear, Field, MAX_PACKED_WIDTH, PackedField, Simd, SimdLevel, SimdOp, TwoAdicField,
+    reverse_bits_len,
+};
 use rayon::prelude::*;
 
 use super::{MAX_LOG_N, NttOps, Order, batch_of, check_lde, check_shift, group_size};
@@ -23,7 +32,7 @@ impl NttOps for CpuBackend {
         output: Order,
     ) -> Result<()> {
         batch_of(data.len(), log_n, MAX_LOG_N, "NTT column length")?;
-        ntt_batch(data, log_n, inverse, input, output);
+        ntt_batch(self.simd_level(), data, log_n, inverse, input, output);
         Ok(())
     }
 
@@ -38,7 +47,14 @@ impl NttOps for CpuBackend {
         check_lde(log_n, log_blowup)?;
         batch_of(evals.len(), log_n, MAX_LOG_N, "LDE column length")?;
         check_shift(shift)?;
-        Ok(coset_lde_batch(evals, log_n, log_blowup, shift, output))
+        Ok(coset_lde_batch(
+            self.simd_level(),
+            evals,
+            log_n,
+            log_blowup,
+            shift,
+            output,
+        ))
     }
 
     fn bit_reverse_batch(&self, data: &mut Vec<BabyBear>, log_n: u32) -> Result<()> {
@@ -63,7 +79,14 @@ impl NttOps for CpuBackend {
         for (g, &shift) in shifts.iter().enumerate() {
             check_shift(shift)?;
             let cols = &evals[g * per_group * n..(g + 1) * per_group * n];
-            out.extend(coset_lde_batch(cols, log_n, log_blowup, shift, output));
+            out.extend(coset_lde_batch(
+                self.simd_level(),
+                cols,
+                log_n,
+                log_blowup,
+                shift,
+                output,
+            ));
         }
         Ok(out)
     }
@@ -116,16 +139,8 @@ fn stage_twiddles(j: u32, inverse: bool) -> StageTwiddles {
     }
 }
 
-/// SIMD lanes of this build, and log2 of it.
-const W: usize = PACKED_WIDTH;
-const LOG_W: u32 = W.trailing_zeros();
-
 #[inline(always)]
-fn butterfly<const DIT: bool>(
-    x: PackedBabyBear,
-    y: PackedBabyBear,
-    w: PackedBabyBear,
-) -> (PackedBabyBear, PackedBabyBear) {
+fn butterfly<P: PackedField, const DIT: bool>(x: P, y: P, w: P) -> (P, P) {
     if DIT {
         let t = y * w;
         (x + t, x - t)
@@ -134,187 +149,287 @@ fn butterfly<const DIT: bool>(
     }
 }
 
-#[inline]
-fn butterflies<const DIT: bool>(a: &mut [BabyBear], b: &mut [BabyBear], tw: &[BabyBear]) {
+#[inline(always)]
+fn butterflies<P: PackedField, const DIT: bool>(
+    simd: Simd<P>,
+    a: &mut [BabyBear],
+    b: &mut [BabyBear],
+    tw: &[BabyBear],
+) {
     let n = a.len();
     let (b, tw) = (&mut b[..n], &tw[..n]);
-    if n >= W {
+    let w = P::WIDTH;
+    if n >= w {
         for ((a, b), tw) in a
-            .chunks_exact_mut(W)
-            .zip(b.chunks_exact_mut(W))
-            .zip(tw.chunks_exact(W))
+            .chunks_exact_mut(w)
+            .zip(b.chunks_exact_mut(w))
+            .zip(tw.chunks_exact(w))
         {
-            let (x, y) = butterfly::<DIT>(
-                PackedBabyBear::from_slice(a),
-                PackedBabyBear::from_slice(b),
-                PackedBabyBear::from_slice(tw),
-            );
+            let (x, y) = butterfly::<P, DIT>(simd.load(a), simd.load(b), simd.load(tw));
             x.store(a);
             y.store(b);
         }
         return;
     }
     for k in 0..n {
-        let (x, y) = (a[k], b[k]);
-        if DIT {
-            let t = y * tw[k];
-            a[k] = x + t;
-            b[k] = x - t;
-        } else {
-            a[k] = x + y;
-            b[k] = (x - y) * tw[k];
-        }
+        let (x, y) = butterfly::<BabyBear, DIT>(a[k], b[k], tw[k]);
+        (a[k], b[k]) = (x, y);
     }
 }
 
 /// Butterflies of one chunk of a stage: `a` and `b` are the halves' slices starting at
 /// twiddle index `t0` (a multiple of CHUNK when the halves are longer than CHUNK).
-#[inline]
-fn chunk<const DIT: bool>(tw: &StageTwiddles, a: &mut [BabyBear], b: &mut [BabyBear], t0: usize) {
+#[inline(always)]
+fn chunk<P: PackedField, const DIT: bool>(
+    simd: Simd<P>,
+    tw: &StageTwiddles,
+    a: &mut [BabyBear],
+    b: &mut [BabyBear],
+    t0: usize,
+) {
     match tw {
-        StageTwiddles::Table(t) => butterflies::<DIT>(a, b, &t[t0..t0 + a.len()]),
+        StageTwiddles::Table(t) => butterflies::<P, DIT>(simd, a, b, &t[t0..t0 + a.len()]),
         StageTwiddles::Split { lo, hi } => {
             let h = hi[t0 >> CHUNK_LOG];
             let mut buf = [BabyBear::ZERO; CHUNK];
-            for (d, &l) in buf.iter_mut().zip(lo.iter()).take(a.len()) {
-                *d = l * h;
-            }
-            butterflies::<DIT>(a, b, &buf[..a.len()]);
+            let buf = &mut buf[..a.len()];
+            scale_into(simd, buf, &lo[..a.len()], h);
+            butterflies::<P, DIT>(simd, a, b, buf);
         }
     }
 }
 
-/// Twiddles of the stages below LOG_W, broadcast: `small[j][t] = ω_{2^(j+1)}^t`.
-fn small_twiddles(inverse: bool) -> [[PackedBabyBear; W]; LOG_W as usize] {
+/// log2 of the most lanes: the small stages handled by [`small_stages`].
+const MAX_LOG_W: usize = MAX_PACKED_WIDTH.trailing_zeros() as usize;
+
+/// Twiddles of the stages below LOG_WIDTH, broadcast: `small[j][t] = ω_{2^(j+1)}^t`.
+#[inline(always)]
+fn small_twiddles<P: PackedField>(
+    simd: Simd<P>,
+    inverse: bool,
+) -> [[P; MAX_PACKED_WIDTH]; MAX_LOG_W] {
     core::array::from_fn(|j| {
-        let w = stage_root(j as u32, inverse);
-        let mut out = [PackedBabyBear::ONE; W];
-        for (t, o) in out.iter_mut().enumerate().take(1 << j) {
-            *o = PackedBabyBear::broadcast(w.exp_u64(t as u64));
+        let mut out = [simd.one(); MAX_PACKED_WIDTH];
+        if j < P::LOG_WIDTH as usize {
+            let w = stage_root(j as u32, inverse);
+            for (t, o) in out.iter_mut().enumerate().take(1 << j) {
+                *o = simd.splat(w.exp_u64(t as u64));
+            }
         }
         out
     })
 }
 
-/// Stages `lo..hi` (all below LOG_W) of a DIF or DIT over `x`, whose length is a multiple
-/// of W². Each W×W tile is transposed, so that element k of each of its W rows (one
-/// row = one W-element group these stages stay inside) sits in vector k; the butterflies
-/// then pair whole vectors with broadcast twiddles; the tile is transposed back.
-fn small_stages<const DIT: bool>(x: &mut [BabyBear], lo: u32, hi: u32, inverse: bool) {
-    let tw = small_twiddles(inverse);
-    for tile in x.chunks_exact_mut(W * W) {
-        let mut v: [PackedBabyBear; W] =
-            core::array::from_fn(|i| PackedBabyBear::from_slice(&tile[i * W..]));
-        PackedBabyBear::transpose(&mut v);
-        let mut stage = |j: u32| {
-            let h = 1usize << j;
-            for base in (0..W).step_by(2 * h) {
-                for t in 0..h {
-                    let (a, b) = butterfly::<DIT>(v[base + t], v[base + t + h], tw[j as usize][t]);
-                    v[base + t] = a;
-                    v[base + t + h] = b;
-                }
-            }
-        };
-        if DIT {
-            (lo..hi).for_each(&mut stage);
-        } else {
-            (lo..hi).rev().for_each(&mut stage);
+/// Stages `lo..hi` (all below LOG_WIDTH) of a DIF or DIT over `x`, whose length is a
+/// multiple of W². Each W×W tile is transposed, so that element k of each of its W rows
+/// (one row = one W-element group these stages stay inside) sits in vector k; the
+/// butterflies then pair whole vectors with broadcast twiddles; the tile is transposed
+/// back.
+#[inline(always)]
+fn small_stages<P: PackedField, const DIT: bool>(
+    simd: Simd<P>,
+    x: &mut [BabyBear],
+    lo: u32,
+    hi: u32,
+    inverse: bool,
+) {
+    if lo >= hi {
+        return;
+    }
+    let w = P::WIDTH;
+    let tw = small_twiddles(simd, inverse);
+    let mut v = [simd.zero(); MAX_PACKED_WIDTH];
+    let v = &mut v[..w];
+    for tile in x.chunks_exact_mut(w * w) {
+        for (i, r) in v.iter_mut().enumerate() {
+            *r = simd.load(&tile[i * w..]);
         }
-        PackedBabyBear::transpose(&mut v);
+        P::transpose(v);
+        // Inlined into the level's code (a closure is otherwise compiled alone,
+        // without the level's CPU features).
+        let mut stage = core::convert::identity(
+            #[inline(always)]
+            |j: u32| {
+                let h = 1usize << j;
+                for base in (0..w).step_by(2 * h) {
+                    for t in 0..h {
+                        let (a, b) =
+                            butterfly::<P, DIT>(v[base + t], v[base + t + h], tw[j as usize][t]);
+                        v[base + t] = a;
+                        v[base + t + h] = b;
+                    }
+                }
+            },
+        );
+        if DIT {
+            for j in lo..hi {
+                stage(j);
+            }
+        } else {
+            for j in (lo..hi).rev() {
+                stage(j);
+            }
+        }
+        P::transpose(v);
         for (i, r) in v.iter().enumerate() {
-            r.store(&mut tile[i * W..]);
+            r.store(&mut tile[i * w..]);
         }
     }
 }
 
 /// Whether a column of 2^log_n elements takes the SIMD path (at least one W×W tile).
-fn simd(log_n: u32) -> bool {
-    log_n >= 2 * LOG_W
+#[inline(always)]
+fn simd_path<P: PackedField>(log_n: u32) -> bool {
+    log_n >= 2 * P::LOG_WIDTH
 }
 
 /// One stage over a whole column (or block).
-fn stage<const DIT: bool>(x: &mut [BabyBear], j: u32, inverse: bool, parallel: bool) {
+#[inline(always)]
+fn stage<P: PackedField, const DIT: bool>(
+    simd: Simd<P>,
+    x: &mut [BabyBear],
+    j: u32,
+    inverse: bool,
+    parallel: bool,
+) {
     let half = 1usize << j;
     let tw = stage_twiddles(j, inverse);
-    let group = |g: &mut [BabyBear]| {
-        let (a, b) = g.split_at_mut(half);
-        if half <= CHUNK {
-            chunk::<DIT>(&tw, a, b, 0);
-        } else if parallel {
-            a.par_chunks_mut(CHUNK)
-                .zip(b.par_chunks_mut(CHUNK))
-                .enumerate()
-                .for_each(|(c, (a, b))| chunk::<DIT>(&tw, a, b, c * CHUNK));
-        } else {
-            for (c, (a, b)) in a.chunks_mut(CHUNK).zip(b.chunks_mut(CHUNK)).enumerate() {
-                chunk::<DIT>(&tw, a, b, c * CHUNK);
+    // Inlined into the level's code (a closure is otherwise compiled alone,
+    // without the level's CPU features).
+    let group = core::convert::identity(
+        #[inline(always)]
+        |g: &mut [BabyBear]| {
+            let (a, b) = g.split_at_mut(half);
+            if half <= CHUNK {
+                chunk::<P, DIT>(simd, &tw, a, b, 0);
+            } else if parallel {
+                a.par_chunks_mut(CHUNK)
+                    .zip(b.par_chunks_mut(CHUNK))
+                    .enumerate()
+                    .for_each(|(c, (a, b))| {
+                        simd.enter(
+                            #[inline(always)]
+                            || chunk::<P, DIT>(simd, &tw, a, b, c * CHUNK),
+                        )
+                    });
+            } else {
+                for (c, (a, b)) in a.chunks_mut(CHUNK).zip(b.chunks_mut(CHUNK)).enumerate() {
+                    chunk::<P, DIT>(simd, &tw, a, b, c * CHUNK);
+                }
             }
-        }
-    };
+        },
+    );
     if parallel && x.len() / (2 * half) > 1 {
-        x.par_chunks_exact_mut(2 * half).for_each(group);
+        x.par_chunks_exact_mut(2 * half).for_each(|g| {
+            simd.enter(
+                #[inline(always)]
+                || group(g),
+            )
+        });
     } else {
-        x.chunks_exact_mut(2 * half).for_each(group);
+        // Plain loops, not `Iterator::for_each`: its fold is compiled alone, without the
+        // level's CPU features.
+        for g in x.chunks_exact_mut(2 * half) {
+            group(g);
+        }
     }
 }
 
 /// DIF over all stages: natural order in, bit-reversed out.
-pub(crate) fn dif(x: &mut [BabyBear], log_n: u32, inverse: bool, parallel: bool) {
+#[inline(always)]
+pub(crate) fn dif<P: PackedField>(
+    simd: Simd<P>,
+    x: &mut [BabyBear],
+    log_n: u32,
+    inverse: bool,
+    parallel: bool,
+) {
     let mut j = log_n;
     while j > 0 {
         if j <= BLOCK_LOG {
             // Every remaining stage stays inside a block of 2^j elements.
-            let run = |blk: &mut [BabyBear]| {
-                if simd(log_n) {
-                    for jj in (LOG_W..j).rev() {
-                        stage::<false>(blk, jj, inverse, false);
+            // Inlined into the level's code (a closure is otherwise compiled alone,
+            // without the level's CPU features).
+            let run = core::convert::identity(
+                #[inline(always)]
+                |blk: &mut [BabyBear]| {
+                    if simd_path::<P>(log_n) {
+                        for jj in (P::LOG_WIDTH..j).rev() {
+                            stage::<P, false>(simd, blk, jj, inverse, false);
+                        }
+                        small_stages::<P, false>(simd, blk, 0, P::LOG_WIDTH.min(j), inverse);
+                    } else {
+                        for jj in (0..j).rev() {
+                            stage::<P, false>(simd, blk, jj, inverse, false);
+                        }
                     }
-                    small_stages::<false>(blk, 0, LOG_W.min(j), inverse);
-                } else {
-                    for jj in (0..j).rev() {
-                        stage::<false>(blk, jj, inverse, false);
-                    }
-                }
-            };
+                },
+            );
             if parallel {
-                x.par_chunks_exact_mut(1 << j).for_each(run);
+                x.par_chunks_exact_mut(1 << j).for_each(|blk| {
+                    simd.enter(
+                        #[inline(always)]
+                        || run(blk),
+                    )
+                });
             } else {
-                x.chunks_exact_mut(1 << j).for_each(run);
+                for blk in x.chunks_exact_mut(1 << j) {
+                    run(blk);
+                }
             }
             return;
         }
         j -= 1;
-        stage::<false>(x, j, inverse, parallel);
+        stage::<P, false>(simd, x, j, inverse, parallel);
     }
 }
 
 /// DIT over stages `from..log_n`: bit-reversed order in, natural out.
-pub(crate) fn dit(x: &mut [BabyBear], log_n: u32, from: u32, inverse: bool, parallel: bool) {
+#[inline(always)]
+pub(crate) fn dit<P: PackedField>(
+    simd: Simd<P>,
+    x: &mut [BabyBear],
+    log_n: u32,
+    from: u32,
+    inverse: bool,
+    parallel: bool,
+) {
     let block = log_n.min(BLOCK_LOG);
     if from < block {
-        let run = |blk: &mut [BabyBear]| {
-            if simd(log_n) {
-                if from < LOG_W {
-                    small_stages::<true>(blk, from, LOG_W, inverse);
+        // Inlined into the level's code (a closure is otherwise compiled alone,
+        // without the level's CPU features).
+        let run = core::convert::identity(
+            #[inline(always)]
+            |blk: &mut [BabyBear]| {
+                if simd_path::<P>(log_n) {
+                    if from < P::LOG_WIDTH {
+                        small_stages::<P, true>(simd, blk, from, P::LOG_WIDTH, inverse);
+                    }
+                    for j in from.max(P::LOG_WIDTH)..block {
+                        stage::<P, true>(simd, blk, j, inverse, false);
+                    }
+                } else {
+                    for j in from..block {
+                        stage::<P, true>(simd, blk, j, inverse, false);
+                    }
                 }
-                for j in from.max(LOG_W)..block {
-                    stage::<true>(blk, j, inverse, false);
-                }
-            } else {
-                for j in from..block {
-                    stage::<true>(blk, j, inverse, false);
-                }
-            }
-        };
+            },
+        );
         if parallel {
-            x.par_chunks_exact_mut(1 << block).for_each(run);
+            x.par_chunks_exact_mut(1 << block).for_each(|blk| {
+                simd.enter(
+                    #[inline(always)]
+                    || run(blk),
+                )
+            });
         } else {
-            x.chunks_exact_mut(1 << block).for_each(run);
+            for blk in x.chunks_exact_mut(1 << block) {
+                run(blk);
+            }
         }
     }
     for j in from.max(block)..log_n {
-        stage::<true>(x, j, inverse, parallel);
+        stage::<P, true>(simd, x, j, inverse, parallel);
     }
 }
 
@@ -367,12 +482,48 @@ pub(crate) fn bit_reverse(x: &mut [BabyBear], log_n: u32) {
     bit_reverse_into(&src, x, log_n);
 }
 
-fn scale(x: &mut [BabyBear], s: BabyBear, parallel: bool) {
+/// `out[i] = x[i]·s`, W lanes at a time.
+#[inline(always)]
+fn scale_into<P: PackedField>(simd: Simd<P>, out: &mut [BabyBear], x: &[BabyBear], s: BabyBear) {
+    let n = out.len();
+    let x = &x[..n];
+    let split = n - n % P::WIDTH;
+    let sv = simd.splat(s);
+    for (o, x) in out[..split]
+        .chunks_exact_mut(P::WIDTH)
+        .zip(x.chunks_exact(P::WIDTH))
+    {
+        (simd.load(x) * sv).store(o);
+    }
+    for i in split..n {
+        out[i] = x[i] * s;
+    }
+}
+
+/// `x[i] *= s`, W lanes at a time.
+#[inline(always)]
+fn scale_in_place<P: PackedField>(simd: Simd<P>, x: &mut [BabyBear], s: BabyBear) {
+    let sv = simd.splat(s);
+    let mut chunks = x.chunks_exact_mut(P::WIDTH);
+    for v in &mut chunks {
+        (simd.load(v) * sv).store(v);
+    }
+    for v in chunks.into_remainder() {
+        *v *= s;
+    }
+}
+
+#[inline(always)]
+fn scale<P: PackedField>(simd: Simd<P>, x: &mut [BabyBear], s: BabyBear, parallel: bool) {
     if parallel {
-        x.par_chunks_mut(CHUNK)
-            .for_each(|c| c.iter_mut().for_each(|v| *v *= s));
+        x.par_chunks_mut(CHUNK).for_each(|c| {
+            simd.enter(
+                #[inline(always)]
+                || scale_in_place(simd, c, s),
+            )
+        });
     } else {
-        x.iter_mut().for_each(|v| *v *= s);
+        scale_in_place(simd, x, s);
     }
 }
 
@@ -381,7 +532,9 @@ fn inv_n(log_n: u32) -> BabyBear {
 }
 
 /// One column, forward or inverse, any orders.
-fn ntt_column(
+#[inline(always)]
+fn ntt_column<P: PackedField>(
+    simd: Simd<P>,
     x: &mut [BabyBear],
     log_n: u32,
     inverse: bool,
@@ -390,19 +543,19 @@ fn ntt_column(
     parallel: bool,
 ) {
     match (input, output) {
-        (Order::Natural, Order::BitReversed) => dif(x, log_n, inverse, parallel),
-        (Order::BitReversed, Order::Natural) => dit(x, log_n, 0, inverse, parallel),
+        (Order::Natural, Order::BitReversed) => dif(simd, x, log_n, inverse, parallel),
+        (Order::BitReversed, Order::Natural) => dit(simd, x, log_n, 0, inverse, parallel),
         (Order::Natural, Order::Natural) => {
-            dif(x, log_n, inverse, parallel);
+            dif(simd, x, log_n, inverse, parallel);
             bit_reverse(x, log_n);
         }
         (Order::BitReversed, Order::BitReversed) => {
-            dit(x, log_n, 0, inverse, parallel);
+            dit(simd, x, log_n, 0, inverse, parallel);
             bit_reverse(x, log_n);
         }
     }
     if inverse && log_n > 0 {
-        scale(x, inv_n(log_n), parallel);
+        scale(simd, x, inv_n(log_n), parallel);
     }
 }
 
@@ -410,24 +563,58 @@ fn columns_in_parallel(batch: usize) -> bool {
     batch >= rayon::current_num_threads()
 }
 
+/// A batch of NTTs at SIMD level `level`.
 pub(crate) fn ntt_batch(
+    level: SimdLevel,
     data: &mut [BabyBear],
     log_n: u32,
     inverse: bool,
     input: Order,
     output: Order,
 ) {
-    let n = 1usize << log_n;
-    if data.is_empty() {
-        return;
+    struct Op<'a> {
+        data: &'a mut [BabyBear],
+        log_n: u32,
+        inverse: bool,
+        input: Order,
+        output: Order,
     }
-    if columns_in_parallel(data.len() / n) {
-        data.par_chunks_exact_mut(n)
-            .for_each(|c| ntt_column(c, log_n, inverse, input, output, false));
-    } else {
-        data.chunks_exact_mut(n)
-            .for_each(|c| ntt_column(c, log_n, inverse, input, output, true));
+    impl SimdOp for Op<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run<P: PackedField>(self, simd: Simd<P>) {
+            let Op {
+                data,
+                log_n,
+                inverse,
+                input,
+                output,
+            } = self;
+            let n = 1usize << log_n;
+            if data.is_empty() {
+                return;
+            }
+            if columns_in_parallel(data.len() / n) {
+                data.par_chunks_exact_mut(n).for_each(|c| {
+                    simd.enter(
+                        #[inline(always)]
+                        || ntt_column(simd, c, log_n, inverse, input, output, false),
+                    )
+                });
+            } else {
+                for c in data.chunks_exact_mut(n) {
+                    ntt_column(simd, c, log_n, inverse, input, output, true);
+                }
+            }
+        }
     }
+    level.run(Op {
+        data,
+        log_n,
+        inverse,
+        input,
+        output,
+    });
 }
 
 pub(crate) fn bit_reverse_batch(data: &mut [BabyBear], log_n: u32) {
@@ -437,12 +624,14 @@ pub(crate) fn bit_reverse_batch(data: &mut [BabyBear], log_n: u32) {
 }
 
 /// `x[i] *= f[i]`, W lanes at a time.
-fn mul_in_place(x: &mut [BabyBear], f: &[BabyBear]) {
+#[inline(always)]
+fn mul_in_place<P: PackedField>(simd: Simd<P>, x: &mut [BabyBear], f: &[BabyBear]) {
     let n = x.len();
     let f = &f[..n];
-    let split = n - n % W;
-    for (x, f) in x[..split].chunks_exact_mut(W).zip(f.chunks_exact(W)) {
-        (PackedBabyBear::from_slice(x) * PackedBabyBear::from_slice(f)).store(x);
+    let w = P::WIDTH;
+    let split = n - n % w;
+    for (x, f) in x[..split].chunks_exact_mut(w).zip(f.chunks_exact(w)) {
+        (simd.load(x) * simd.load(f)).store(x);
     }
     for i in split..n {
         x[i] *= f[i];
@@ -450,16 +639,18 @@ fn mul_in_place(x: &mut [BabyBear], f: &[BabyBear]) {
 }
 
 /// `out[i] = a[i] · b[i]`, W lanes at a time.
-fn mul_into(out: &mut [BabyBear], a: &[BabyBear], b: &[BabyBear]) {
+#[inline(always)]
+fn mul_into<P: PackedField>(simd: Simd<P>, out: &mut [BabyBear], a: &[BabyBear], b: &[BabyBear]) {
     let n = out.len();
     let (a, b) = (&a[..n], &b[..n]);
-    let split = n - n % W;
+    let w = P::WIDTH;
+    let split = n - n % w;
     for ((o, a), b) in out[..split]
-        .chunks_exact_mut(W)
-        .zip(a.chunks_exact(W))
-        .zip(b.chunks_exact(W))
+        .chunks_exact_mut(w)
+        .zip(a.chunks_exact(w))
+        .zip(b.chunks_exact(w))
     {
-        (PackedBabyBear::from_slice(a) * PackedBabyBear::from_slice(b)).store(o);
+        (simd.load(a) * simd.load(b)).store(o);
     }
     for i in split..n {
         out[i] = a[i] * b[i];
@@ -532,7 +723,8 @@ impl PackedLdeTwiddles {
 
 /// Gentleman–Sande DIF over packed columns: natural order in, bit-reversed out, with
 /// `tw[j] = ω^j` (ω the transform's root; ω^{-1} gives the unscaled inverse).
-fn dif_packed(x: &mut [PackedBabyBear], log_n: u32, tw: &[BabyBear]) {
+#[inline(always)]
+fn dif_packed<P: PackedField>(x: &mut [P], log_n: u32, tw: &[BabyBear]) {
     let n = 1usize << log_n;
     for stage in 0..log_n {
         let h = n >> (stage + 1);
@@ -545,7 +737,7 @@ fn dif_packed(x: &mut [PackedBabyBear], log_n: u32, tw: &[BabyBear]) {
             for j in 1..h {
                 let (a, b) = (lo[j], hi[j]);
                 lo[j] = a + b;
-                hi[j] = (a - b) * PackedBabyBear::broadcast(tw[j * stride]);
+                hi[j] = (a - b) * tw[j * stride];
             }
         }
     }
@@ -553,19 +745,21 @@ fn dif_packed(x: &mut [PackedBabyBear], log_n: u32, tw: &[BabyBear]) {
 
 /// The coset LDE (bit-reversed output) of W columns at once, each column one lane:
 /// the same steps as [`lde_column`] on vectors.
-fn lde_packed_group(
+#[inline(always)]
+fn lde_packed_group<P: PackedField>(
+    simd: Simd<P>,
     evals: &[BabyBear],
     out: &mut [BabyBear],
-    scratch: &mut [PackedBabyBear],
+    scratch: &mut [P],
     factors: &[BabyBear],
     tw: &PackedLdeTwiddles,
     log_n: u32,
 ) {
     let n = 1usize << log_n;
-    let big = out.len() / W;
+    let big = out.len() / P::WIDTH;
     let (vals, coeffs) = scratch.split_at_mut(n);
     for (t, v) in vals.iter_mut().enumerate() {
-        *v = PackedBabyBear(core::array::from_fn(|l| evals[l * n + t]));
+        *v = simd.from_fn(|l| evals[l * n + t]);
     }
     // Coefficients (times n; the 1/n is in the factors), bit-reversed, then natural.
     dif_packed(vals, log_n, &tw.inv);
@@ -576,11 +770,11 @@ fn lde_packed_group(
     // coefficients times block r of the factors.
     for (r, f) in factors.chunks_exact(n).enumerate() {
         for ((v, &c), &f) in vals.iter_mut().zip(coeffs.iter()).zip(f) {
-            *v = c * PackedBabyBear::broadcast(f);
+            *v = c * f;
         }
         dif_packed(vals, log_n, &tw.fwd);
         for (t, v) in vals.iter().enumerate() {
-            for (l, &x) in v.0.iter().enumerate() {
+            for (l, &x) in v.as_slice().iter().enumerate() {
                 out[l * big + r * n + t] = x;
             }
         }
@@ -590,7 +784,9 @@ fn lde_packed_group(
 #[allow(clippy::too_many_arguments)]
 /// One column of a coset LDE. `scratch` is n elements of any content, reused across
 /// columns to keep allocation (and its page faults) out of the loop.
-fn lde_column(
+#[inline(always)]
+fn lde_column<P: PackedField>(
+    simd: Simd<P>,
     evals: &[BabyBear],
     out: &mut [BabyBear],
     scratch: &mut [BabyBear],
@@ -607,23 +803,33 @@ fn lde_column(
             // them so; the 1/n is in the factors); then natural order in the scratch.
             let (first, _) = out.split_at_mut(n);
             first.copy_from_slice(evals);
-            dif(first, log_n, true, parallel);
+            dif(simd, first, log_n, true, parallel);
             bit_reverse_into(first, scratch, log_n);
             // Block r of the bit-reversed output is the bit-reversed size-n NTT of
             // c_i·(shift·ω_N^{rev_b(r)})^i.
             let coeffs = &*scratch;
-            let block = |(blk, f): (&mut [BabyBear], &[BabyBear])| {
-                mul_into(blk, coeffs, f);
-                dif(blk, log_n, false, false);
-            };
+            // Inlined into the level's code (a closure is otherwise compiled alone,
+            // without the level's CPU features).
+            let block = core::convert::identity(
+                #[inline(always)]
+                |(blk, f): (&mut [BabyBear], &[BabyBear])| {
+                    mul_into(simd, blk, coeffs, f);
+                    dif(simd, blk, log_n, false, false);
+                },
+            );
             if parallel {
                 out.par_chunks_exact_mut(n)
                     .zip(factors.par_chunks_exact(n))
-                    .for_each(block);
+                    .for_each(|b| {
+                        simd.enter(
+                            #[inline(always)]
+                            || block(b),
+                        )
+                    });
             } else {
-                out.chunks_exact_mut(n)
-                    .zip(factors.chunks_exact(n))
-                    .for_each(block);
+                for b in out.chunks_exact_mut(n).zip(factors.chunks_exact(n)) {
+                    block(b);
+                }
             }
         }
         Order::Natural => {
@@ -633,17 +839,19 @@ fn lde_column(
             // the bit-reversed coefficients holds c_{rev(p)}, and the factor table is
             // bit-reversed too, so no permutation is needed.
             scratch.copy_from_slice(evals);
-            dif(scratch, log_n, true, parallel);
-            mul_in_place(scratch, factors);
+            dif(simd, scratch, log_n, true, parallel);
+            mul_in_place(simd, scratch, factors);
             for (dst, &c) in out.chunks_exact_mut(1 << log_blowup).zip(scratch.iter()) {
                 dst.fill(c);
             }
-            dit(out, log_n + log_blowup, log_blowup, false, parallel);
+            dit(simd, out, log_n + log_blowup, log_blowup, false, parallel);
         }
     }
 }
 
+/// A batched coset LDE at SIMD level `level`.
 pub(crate) fn coset_lde_batch(
+    level: SimdLevel,
     evals: &[BabyBear],
     log_n: u32,
     log_blowup: u32,
@@ -658,53 +866,103 @@ pub(crate) fn coset_lde_batch(
         return out;
     }
     let factors = lde_factors(log_n, log_blowup, shift, output);
-    // Many short columns (a STARK trace): W columns at a time, one column per lane, so
-    // every butterfly of every stage is a full-width vector operation.
-    let packed_groups = if output == Order::BitReversed && log_n <= PACKED_LDE_MAX_LOG_N {
-        batch / W
-    } else {
-        0
-    };
-    if packed_groups > 0 {
-        let tw = PackedLdeTwiddles::new(log_n);
-        out[..packed_groups * W * big]
-            .par_chunks_exact_mut(W * big)
-            .zip(evals.par_chunks_exact(W * n))
-            .for_each_init(
-                || vec![PackedBabyBear::ZERO; 2 * n],
-                |scratch, (o, e)| lde_packed_group(e, o, scratch, &factors, &tw, log_n),
-            );
-    }
-    let done = packed_groups * W;
-    let (out_rest, evals) = (&mut out[done * big..], &evals[done * n..]);
-    let batch = batch - done;
-    if batch == 0 {
-        return out;
-    }
-    if columns_in_parallel(batch) {
-        out_rest
-            .par_chunks_exact_mut(big)
-            .zip(evals.par_chunks_exact(n))
-            .for_each_init(
-                || vec![BabyBear::ZERO; n],
-                |scratch, (o, e)| {
-                    lde_column(e, o, scratch, &factors, log_n, log_blowup, output, false)
-                },
-            );
-    } else {
-        let mut scratch = vec![BabyBear::ZERO; n];
-        for (o, e) in out_rest.chunks_exact_mut(big).zip(evals.chunks_exact(n)) {
-            lde_column(
-                e,
-                o,
-                &mut scratch,
-                &factors,
-                log_n,
-                log_blowup,
-                output,
-                true,
-            );
+    level.run(LdeOp {
+        evals,
+        out: &mut out,
+        factors: &factors,
+        log_n,
+        log_blowup,
+        output,
+    });
+    out
+}
+
+struct LdeOp<'a> {
+    evals: &'a [BabyBear],
+    out: &'a mut [BabyBear],
+    factors: &'a [BabyBear],
+    log_n: u32,
+    log_blowup: u32,
+    output: Order,
+}
+
+impl SimdOp for LdeOp<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<P: PackedField>(self, simd: Simd<P>) {
+        let LdeOp {
+            evals,
+            out,
+            factors,
+            log_n,
+            log_blowup,
+            output,
+        } = self;
+        let w = P::WIDTH;
+        let n = 1usize << log_n;
+        let big = n << log_blowup;
+        let batch = evals.len() / n;
+        // Many short columns (a STARK trace): W columns at a time, one column per lane, so
+        // every butterfly of every stage is a full-width vector operation.
+        let packed_groups = if output == Order::BitReversed && log_n <= PACKED_LDE_MAX_LOG_N {
+            batch / w
+        } else {
+            0
+        };
+        if packed_groups > 0 {
+            let tw = PackedLdeTwiddles::new(log_n);
+            out[..packed_groups * w * big]
+                .par_chunks_exact_mut(w * big)
+                .zip(evals.par_chunks_exact(w * n))
+                .for_each_init(
+                    || vec![simd.zero(); 2 * n],
+                    |scratch, (o, e)| {
+                        simd.enter(
+                            #[inline(always)]
+                            || lde_packed_group(simd, e, o, scratch, factors, &tw, log_n),
+                        )
+                    },
+                );
+        }
+        let done = packed_groups * w;
+        let (out_rest, evals) = (&mut out[done * big..], &evals[done * n..]);
+        let batch = batch - done;
+        if batch == 0 {
+            return;
+        }
+        if columns_in_parallel(batch) {
+            out_rest
+                .par_chunks_exact_mut(big)
+                .zip(evals.par_chunks_exact(n))
+                .for_each_init(
+                    || vec![BabyBear::ZERO; n],
+                    |scratch, (o, e)| {
+                        simd.enter(
+                            #[inline(always)]
+                            || {
+                                lde_column(
+                                    simd, e, o, scratch, factors, log_n, log_blowup, output, false,
+                                )
+                            },
+                        )
+                    },
+                );
+        } else {
+            let mut scratch = vec![BabyBear::ZERO; n];
+            for (o, e) in out_rest.chunks_exact_mut(big).zip(evals.chunks_exact(n)) {
+                lde_column(
+                    simd,
+                    e,
+                    o,
+                    &mut scratch,
+                    factors,
+                    log_n,
+                    log_blowup,
+                    output,
+                    true,
+                );
+            }
         }
     }
-    out
 }

@@ -1,6 +1,9 @@
 //! [`StarkOps`] on the CPU: the reference the kernels must equal word for word.
 
-use kiln_field::{BabyBear, BabyBearExt4, Field, TwoAdicField, batch_inverse, reverse_bits_len};
+use kiln_field::{
+    BabyBear, BabyBearExt4, Field, PackedField, Simd, SimdOp, TwoAdicField, batch_inverse,
+    prefetch, reverse_bits_len,
+};
 use rayon::prelude::*;
 
 use super::{
@@ -120,10 +123,11 @@ impl StarkOps for CpuBackend {
             .collect();
         let mut out = Vec::with_capacity(weights.len());
         // Two weight vectors per pass over the columns (the trace at ζ and at ζω).
+        let level = self.simd_level();
         for pair in split.chunks(2) {
             let sums: Vec<[BabyBearExt4; 2]> = cols[range.start * height..range.end * height]
                 .par_chunks(height)
-                .map(|col| dot_two(col, pair))
+                .map(|col| level.run(DotTwo { col, ws: pair }))
                 .collect();
             for k in 0..pair.len() {
                 out.push(sums.iter().map(|s| s[k]).collect());
@@ -138,7 +142,7 @@ impl StarkOps for CpuBackend {
         spec: &ReducedSpec,
     ) -> Result<Vec<BabyBearExt4>> {
         check_reduced(groups.iter().map(|g| (g.matrix.len(), g.width)), spec)?;
-        Ok(cpu_reduced_openings(groups, spec))
+        Ok(self.simd_level().run(ReducedOpenings { groups, spec }))
     }
 
     fn fri_fold(
@@ -190,15 +194,11 @@ impl StarkOps for CpuBackend {
     }
 }
 
-/// The CPU batched openings: per W points, four packed products per column.
 /// `a · c` for W extension elements `a` (four packed base coefficients) and a constant
 /// `c`, in F[X]/(X^4 − 11).
-fn mul_packed_ext(
-    a: &[kiln_field::PackedBabyBear; 4],
-    c: BabyBearExt4,
-) -> [kiln_field::PackedBabyBear; 4] {
-    use kiln_field::PackedBabyBear;
-    let mut r = [PackedBabyBear::ZERO; 4];
+#[inline(always)]
+fn mul_packed_ext<P: PackedField>(simd: Simd<P>, a: &[P; 4], c: BabyBearExt4) -> [P; 4] {
+    let mut r = [simd.zero(); 4];
     let eleven = BabyBear::new(11);
     for (i, &ai) in a.iter().enumerate() {
         for (j, &cj) in c.0.iter().enumerate() {
@@ -214,143 +214,173 @@ fn mul_packed_ext(
 
 /// `Σ_t col[t]·w[t]` for each of the (one or two) weight vectors `ws`, each split into its
 /// four base coefficients; unused slots stay zero.
-fn dot_two(col: &[BabyBear], ws: &[[Vec<BabyBear>; 4]]) -> [BabyBearExt4; 2] {
-    use kiln_field::{PACKED_WIDTH as W, PackedBabyBear};
-    let height = col.len();
-    let body = height - height % W;
-    let mut packed = [[PackedBabyBear::ZERO; 4]; 2];
-    for t in (0..body).step_by(W) {
-        let v = PackedBabyBear::from_slice(&col[t..]);
-        for (accs, w) in packed.iter_mut().zip(ws) {
-            for (acc, wk) in accs.iter_mut().zip(w) {
-                *acc += v * PackedBabyBear::from_slice(&wk[t..]);
-            }
-        }
-    }
-    let mut sums = packed.map(|accs| accs.map(|p| p.0.iter().copied().sum::<BabyBear>()));
-    for (acc, w) in sums.iter_mut().zip(ws) {
-        for t in body..height {
-            for (a, wk) in acc.iter_mut().zip(w) {
-                *a += col[t] * wk[t];
-            }
-        }
-    }
-    sums.map(BabyBearExt4::new)
+struct DotTwo<'a> {
+    col: &'a [BabyBear],
+    ws: &'a [[Vec<BabyBear>; 4]],
 }
 
-fn cpu_reduced_openings(
-    groups: &[OpeningGroup<'_, Vec<BabyBear>>],
-    spec: &ReducedSpec,
-) -> Vec<BabyBearExt4> {
-    use kiln_field::{PACKED_WIDTH as W, PackedBabyBear, prefetch};
-    let log_big = spec.log_big as usize;
-    let big = 1usize << log_big;
-    let w = BabyBear::two_adic_generator(log_big);
-    let mut pts = Vec::with_capacity(big);
-    let mut x = spec.shift;
-    for _ in 0..big {
-        pts.push(x);
-        x *= w;
-    }
-    let xs: Vec<BabyBear> = (0..big)
-        .map(|p| pts[reverse_bits_len(p, log_big)])
-        .collect();
-    let par_inv = |v: Vec<BabyBearExt4>| -> Vec<BabyBearExt4> {
-        v.par_chunks(1 << 12).flat_map_iter(batch_inverse).collect()
-    };
-    let inv_zeta = par_inv(
-        xs.par_iter()
-            .map(|&x| BabyBearExt4::from(x) - spec.zeta)
-            .collect(),
-    );
-    let inv_next = par_inv(
-        xs.par_iter()
-            .map(|&x| BabyBearExt4::from(x) - spec.zeta_next)
-            .collect(),
-    );
-    let mut offsets = Vec::with_capacity(groups.len());
-    let mut o = 0;
-    for g in groups {
-        offsets.push(o);
-        o += g.width;
-    }
-    // A group over the same matrix as an earlier one, with powers c·(the earlier powers)
-    // (the trace at ζ and at ζω), reuses the earlier row sums times c.
-    let reuse: Vec<Option<(usize, BabyBearExt4)>> = groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let powers = &spec.powers[offsets[g]..offsets[g] + group.width];
-            (0..g).find_map(|e| {
-                let earlier = &groups[e];
-                let first = spec.powers.get(offsets[e])?;
-                if !core::ptr::eq(earlier.matrix, group.matrix)
-                    || earlier.width != group.width
-                    || first.is_zero()
-                {
-                    return None;
-                }
-                let c = powers[0] * first.inverse();
-                let base = &spec.powers[offsets[e]..offsets[e] + earlier.width];
-                base.iter()
-                    .zip(powers)
-                    .all(|(&b, &p)| c * b == p)
-                    .then_some((e, c))
-            })
-        })
-        .collect();
-    const TASK: usize = 1 << 10;
-    let mut out = vec![BabyBearExt4::ZERO; big];
-    out.par_chunks_mut(TASK)
-        .enumerate()
-        .for_each(|(task, chunk)| {
-            let base = task * TASK;
-            let mut sums = vec![[PackedBabyBear::ZERO; 4]; groups.len()];
-            for off in (0..chunk.len()).step_by(W) {
-                let p0 = base + off;
-                let lanes = W.min(big - p0);
-                let (mut a_zeta, mut a_next) =
-                    ([PackedBabyBear::ZERO; 4], [PackedBabyBear::ZERO; 4]);
-                for (g_index, (g, &offset)) in groups.iter().zip(&offsets).enumerate() {
-                    let sum = match reuse[g_index] {
-                        Some((e, c)) => mul_packed_ext(&sums[e], c),
-                        None => {
-                            let mut sum = [PackedBabyBear::ZERO; 4];
-                            for (c, pw) in spec.powers[offset..offset + g.width].iter().enumerate()
-                            {
-                                let col = &g.matrix[c * big..(c + 1) * big];
-                                // One line per column per block: too many streams for the
-                                // hardware prefetcher (see the CPU quotient).
-                                prefetch(col, p0 + W);
-                                prefetch(col, p0 + 2 * W - 1);
-                                let v = if lanes == W {
-                                    PackedBabyBear::from_slice(&col[p0..])
-                                } else {
-                                    PackedBabyBear(core::array::from_fn(|l| {
-                                        col[p0 + l.min(lanes - 1)]
-                                    }))
-                                };
-                                for (a, k) in sum.iter_mut().zip(pw.0) {
-                                    *a += v * k;
-                                }
-                            }
-                            sum
-                        }
-                    };
-                    sums[g_index] = sum;
-                    let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
-                    for (a, v) in acc.iter_mut().zip(sum) {
-                        *a += v;
-                    }
-                }
-                for l in 0..lanes {
-                    let az = BabyBearExt4::new(core::array::from_fn(|k| a_zeta[k].0[l]));
-                    let an = BabyBearExt4::new(core::array::from_fn(|k| a_next[k].0[l]));
-                    let p = p0 + l;
-                    chunk[off + l] =
-                        (az - spec.b_zeta) * inv_zeta[p] + (an - spec.b_next) * inv_next[p];
+impl SimdOp for DotTwo<'_> {
+    type Output = [BabyBearExt4; 2];
+
+    #[inline(always)]
+    fn run<P: PackedField>(self, simd: Simd<P>) -> [BabyBearExt4; 2] {
+        let DotTwo { col, ws } = self;
+        let w = P::WIDTH;
+        let height = col.len();
+        let body = height - height % w;
+        let mut packed = [[simd.zero(); 4]; 2];
+        for t in (0..body).step_by(w) {
+            let v = simd.load(&col[t..]);
+            for (accs, wt) in packed.iter_mut().zip(ws) {
+                for (acc, wk) in accs.iter_mut().zip(wt) {
+                    *acc += v * simd.load(&wk[t..]);
                 }
             }
+        }
+        let mut sums =
+            packed.map(|accs| accs.map(|p| p.as_slice().iter().copied().sum::<BabyBear>()));
+        for (acc, wt) in sums.iter_mut().zip(ws) {
+            for t in body..height {
+                for (a, wk) in acc.iter_mut().zip(wt) {
+                    *a += col[t] * wk[t];
+                }
+            }
+        }
+        sums.map(BabyBearExt4::new)
+    }
+}
+
+/// The CPU batched openings: per W points, four packed products per column.
+struct ReducedOpenings<'a, 'g> {
+    groups: &'a [OpeningGroup<'g, Vec<BabyBear>>],
+    spec: &'a ReducedSpec,
+}
+
+impl SimdOp for ReducedOpenings<'_, '_> {
+    type Output = Vec<BabyBearExt4>;
+
+    #[inline(always)]
+    fn run<P: PackedField>(self, simd: Simd<P>) -> Vec<BabyBearExt4> {
+        let ReducedOpenings { groups, spec } = self;
+        let w = P::WIDTH;
+        let log_big = spec.log_big as usize;
+        let big = 1usize << log_big;
+        let root = BabyBear::two_adic_generator(log_big);
+        let mut pts = Vec::with_capacity(big);
+        let mut x = spec.shift;
+        for _ in 0..big {
+            pts.push(x);
+            x *= root;
+        }
+        let xs: Vec<BabyBear> = (0..big)
+            .map(|p| pts[reverse_bits_len(p, log_big)])
+            .collect();
+        let par_inv = |v: Vec<BabyBearExt4>| -> Vec<BabyBearExt4> {
+            v.par_chunks(1 << 12).flat_map_iter(batch_inverse).collect()
+        };
+        let inv_zeta = par_inv(
+            xs.par_iter()
+                .map(|&x| BabyBearExt4::from(x) - spec.zeta)
+                .collect(),
+        );
+        let inv_next = par_inv(
+            xs.par_iter()
+                .map(|&x| BabyBearExt4::from(x) - spec.zeta_next)
+                .collect(),
+        );
+        let mut offsets = Vec::with_capacity(groups.len());
+        let mut o = 0;
+        for g in groups {
+            offsets.push(o);
+            o += g.width;
+        }
+        // A group over the same matrix as an earlier one, with powers c·(the earlier
+        // powers) (the trace at ζ and at ζω), reuses the earlier row sums times c.
+        let reuse: Vec<Option<(usize, BabyBearExt4)>> = groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                let powers = &spec.powers[offsets[g]..offsets[g] + group.width];
+                (0..g).find_map(|e| {
+                    let earlier = &groups[e];
+                    let first = spec.powers.get(offsets[e])?;
+                    if !core::ptr::eq(earlier.matrix, group.matrix)
+                        || earlier.width != group.width
+                        || first.is_zero()
+                    {
+                        return None;
+                    }
+                    let c = powers[0] * first.inverse();
+                    let base = &spec.powers[offsets[e]..offsets[e] + earlier.width];
+                    base.iter()
+                        .zip(powers)
+                        .all(|(&b, &p)| c * b == p)
+                        .then_some((e, c))
+                })
+            })
+            .collect();
+        const TASK: usize = 1 << 10;
+        let mut out = vec![BabyBearExt4::ZERO; big];
+        // Inlined into the level's code (a closure is otherwise compiled alone,
+        // without the level's CPU features).
+        let task = core::convert::identity(
+            #[inline(always)]
+            |(task, chunk): (usize, &mut [BabyBearExt4])| {
+                let base = task * TASK;
+                let mut sums = vec![[simd.zero(); 4]; groups.len()];
+                for off in (0..chunk.len()).step_by(w) {
+                    let p0 = base + off;
+                    let lanes = w.min(big - p0);
+                    let (mut a_zeta, mut a_next) = ([simd.zero(); 4], [simd.zero(); 4]);
+                    for (g_index, (g, &offset)) in groups.iter().zip(&offsets).enumerate() {
+                        let sum = match reuse[g_index] {
+                            Some((e, c)) => mul_packed_ext(simd, &sums[e], c),
+                            None => {
+                                let mut sum = [simd.zero(); 4];
+                                for (c, pw) in
+                                    spec.powers[offset..offset + g.width].iter().enumerate()
+                                {
+                                    let col = &g.matrix[c * big..(c + 1) * big];
+                                    // One line per column per block: too many streams for the
+                                    // hardware prefetcher (see the CPU quotient).
+                                    prefetch(col, p0 + w);
+                                    prefetch(col, p0 + 2 * w - 1);
+                                    let v = if lanes == w {
+                                        simd.load(&col[p0..])
+                                    } else {
+                                        simd.from_fn(|l| col[p0 + l.min(lanes - 1)])
+                                    };
+                                    for (a, k) in sum.iter_mut().zip(pw.0) {
+                                        *a += v * k;
+                                    }
+                                }
+                                sum
+                            }
+                        };
+                        sums[g_index] = sum;
+                        let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
+                        for (a, v) in acc.iter_mut().zip(sum) {
+                            *a += v;
+                        }
+                    }
+                    for l in 0..lanes {
+                        let az =
+                            BabyBearExt4::new(core::array::from_fn(|k| a_zeta[k].as_slice()[l]));
+                        let an =
+                            BabyBearExt4::new(core::array::from_fn(|k| a_next[k].as_slice()[l]));
+                        let p = p0 + l;
+                        chunk[off + l] =
+                            (az - spec.b_zeta) * inv_zeta[p] + (an - spec.b_next) * inv_next[p];
+                    }
+                }
+            },
+        );
+        out.par_chunks_mut(TASK).enumerate().for_each(|t| {
+            simd.enter(
+                #[inline(always)]
+                || task(t),
+            )
         });
-    out
+        out
+    }
 }

@@ -30,6 +30,7 @@ impl BaseAir for FibonacciAir {
 }
 
 impl<AB: AirBuilder> Air<AB> for FibonacciAir {
+    #[inline(always)]
     fn eval(&self, builder: &mut AB) {
         let main = builder.main();
         let local = *FibonacciCols::from_row(main.local);

@@ -153,6 +153,7 @@ fn eval_permutation<AB: AirBuilder>(builder: &mut AB, slot: usize) {
 }
 
 impl<AB: AirBuilder, const PERMS_PER_ROW: usize> Air<AB> for Poseidon2Air<PERMS_PER_ROW> {
+    #[inline(always)]
     fn eval(&self, builder: &mut AB) {
         for slot in 0..PERMS_PER_ROW {
             eval_permutation(builder, slot);

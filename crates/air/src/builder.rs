@@ -35,6 +35,12 @@ pub trait BaseAir: Sync {
 }
 
 /// An AIR: `eval` states every constraint through the builder.
+///
+/// Write it for every `AB: AirBuilder`. The CPU prover evaluates it on the vectors of the
+/// running CPU's SIMD level (`kiln_field::packed`), inside code compiled for that level:
+/// mark `eval` and the helpers it calls `#[inline(always)]` so they are compiled there too.
+/// Without it the proof is the same, and the quotient a few times slower (every vector
+/// operation becomes a call).
 pub trait Air<AB: AirBuilder>: BaseAir {
     fn eval(&self, builder: &mut AB);
 }
@@ -86,21 +92,25 @@ pub trait AirBuilder: Sized {
     /// The constraint `x = 0` on every row.
     fn assert_zero<I: Into<Self::Expr>>(&mut self, x: I);
 
+    #[inline(always)]
     fn assert_eq<A: Into<Self::Expr>, B: Into<Self::Expr>>(&mut self, a: A, b: B) {
         self.assert_zero(a.into() - b.into());
     }
 
+    #[inline(always)]
     fn assert_one<I: Into<Self::Expr>>(&mut self, x: I) {
         self.assert_zero(x.into() - BabyBear::new(1));
     }
 
     /// `x ∈ {0, 1}`.
+    #[inline(always)]
     fn assert_bool<I: Into<Self::Expr>>(&mut self, x: I) {
         let x = x.into();
         self.assert_zero(x.clone() * (x - BabyBear::new(1)));
     }
 
     /// Constraints that hold where `condition` is 0 or they are 0: each is multiplied by it.
+    #[inline(always)]
     fn when<I: Into<Self::Expr>>(&mut self, condition: I) -> FilteredAirBuilder<'_, Self> {
         FilteredAirBuilder {
             inner: self,
@@ -108,16 +118,19 @@ pub trait AirBuilder: Sized {
         }
     }
 
+    #[inline(always)]
     fn when_first_row(&mut self) -> FilteredAirBuilder<'_, Self> {
         let c = self.is_first_row();
         self.when(c)
     }
 
+    #[inline(always)]
     fn when_last_row(&mut self) -> FilteredAirBuilder<'_, Self> {
         let c = self.is_last_row();
         self.when(c)
     }
 
+    #[inline(always)]
     fn when_transition(&mut self) -> FilteredAirBuilder<'_, Self> {
         let c = self.is_transition();
         self.when(c)
@@ -135,30 +148,37 @@ impl<AB: AirBuilder> AirBuilder for FilteredAirBuilder<'_, AB> {
     type Expr = AB::Expr;
     type Var = AB::Var;
 
+    #[inline(always)]
     fn main(&self) -> Window<'_, Self::Var> {
         self.inner.main()
     }
 
+    #[inline(always)]
     fn preprocessed(&self) -> Window<'_, Self::Var> {
         self.inner.preprocessed()
     }
 
+    #[inline(always)]
     fn public_values(&self) -> &[Self::Var] {
         self.inner.public_values()
     }
 
+    #[inline(always)]
     fn is_first_row(&self) -> Self::Expr {
         self.inner.is_first_row()
     }
 
+    #[inline(always)]
     fn is_last_row(&self) -> Self::Expr {
         self.inner.is_last_row()
     }
 
+    #[inline(always)]
     fn is_transition(&self) -> Self::Expr {
         self.inner.is_transition()
     }
 
+    #[inline(always)]
     fn assert_zero<I: Into<Self::Expr>>(&mut self, x: I) {
         self.inner.assert_zero(self.condition.clone() * x.into());
     }

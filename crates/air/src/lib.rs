@@ -12,15 +12,14 @@
 //! column, one row per step. Constraints see the current row and the next one (the last
 //! row's next row is the first: the trace domain is cyclic).
 
-mod algebra;
 mod builder;
 mod check;
 mod program;
 mod symbolic;
 
-pub use algebra::Algebra;
 pub use builder::{Air, AirBuilder, BaseAir, FilteredAirBuilder, Window};
 pub use check::{ConstraintFailure, DebugBuilder, TraceError, check_constraints};
+pub use kiln_field::Algebra;
 pub use program::{ConstraintProgram, opcode};
 pub use symbolic::{
     Entry, SymbolicAirBuilder, SymbolicConstraints, SymbolicExpression, SymbolicVariable,

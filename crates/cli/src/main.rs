@@ -41,6 +41,11 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // A KILN_SIMD the library would ignore (a typo, a level this CPU lacks) is an error here.
+    if let Err(e) = kiln::field::SimdLevel::from_env() {
+        eprintln!("error: {}: {e}", kiln::field::SimdLevel::ENV);
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
         Command::Bench(args) => cmd::bench::run(args),

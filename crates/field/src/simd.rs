@@ -2,7 +2,9 @@
 
 use core::fmt;
 use core::str::FromStr;
+use std::sync::OnceLock;
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The vector instruction set a CPU code path runs with: how many BabyBear elements one
@@ -10,12 +12,16 @@ use thiserror::Error;
 ///
 /// Every level computes the same values; they differ only in speed. [`SimdLevel::detect`]
 /// picks the widest level the running CPU supports, whatever flags the crate was built
-/// with. Levels are ordered narrowest first. Their names ([`fmt::Display`], [`FromStr`])
-/// are `scalar`, `avx2` and `avx512`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// with; [`SimdLevel::current`] is the level kiln uses (the widest, or the one named by
+/// the environment variable `KILN_SIMD`). Levels are ordered narrowest first. Their names
+/// ([`fmt::Display`], [`FromStr`]) are `scalar`, `neon`, `avx2` and `avx512`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SimdLevel {
     /// One element at a time, portable.
     Scalar,
+    /// 4 elements per NEON register (aarch64, `neon`).
+    Neon,
     /// 8 elements per AVX2 register (x86_64, `avx2`).
     Avx2,
     /// 16 elements per AVX-512 register (x86_64, `avx512f` and `avx512bw`: every AVX-512
@@ -25,17 +31,55 @@ pub enum SimdLevel {
 
 impl SimdLevel {
     /// Every level, narrowest first.
-    pub const ALL: [SimdLevel; 3] = [Self::Scalar, Self::Avx2, Self::Avx512];
+    pub const ALL: [SimdLevel; 4] = [Self::Scalar, Self::Neon, Self::Avx2, Self::Avx512];
+
+    /// The environment variable that overrides the detected level: `scalar`, `neon`,
+    /// `avx2` or `avx512`.
+    pub const ENV: &'static str = "KILN_SIMD";
 
     /// The widest level this CPU supports.
     pub fn detect() -> Self {
-        if Self::Avx512.is_available() {
-            Self::Avx512
-        } else if Self::Avx2.is_available() {
-            Self::Avx2
-        } else {
-            Self::Scalar
+        Self::ALL
+            .into_iter()
+            .rev()
+            .find(|level| level.is_available())
+            .unwrap_or(Self::Scalar)
+    }
+
+    /// The level named by `KILN_SIMD`, checked available; `Ok(None)` when the variable is
+    /// unset or empty.
+    pub fn from_env() -> Result<Option<Self>, SimdLevelError> {
+        match std::env::var(Self::ENV) {
+            Ok(name) if !name.trim().is_empty() => {
+                Some(name.trim().parse::<Self>()?.check()).transpose()
+            }
+            Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(SimdLevelError::UnknownName {
+                name: "(not UTF-8)".into(),
+            }),
         }
+    }
+
+    /// The level kiln's CPU code runs at, fixed for the process on first use: the one
+    /// `KILN_SIMD` names, else [`SimdLevel::detect`]. A `KILN_SIMD` that names no level, or
+    /// one this CPU lacks, is reported once on standard error and ignored (programs that
+    /// want it to be an error check [`SimdLevel::from_env`] first, as the `kiln` CLI does).
+    pub fn current() -> Self {
+        static CURRENT: OnceLock<SimdLevel> = OnceLock::new();
+        *CURRENT.get_or_init(|| match Self::from_env() {
+            Ok(Some(level)) => level,
+            Ok(None) => Self::detect(),
+            Err(e) => {
+                let level = Self::detect();
+                eprintln!("kiln: ignoring {}: {e}; using {level}", Self::ENV);
+                level
+            }
+        })
+    }
+
+    /// Every level this CPU supports, narrowest first.
+    pub fn available() -> impl Iterator<Item = Self> {
+        Self::ALL.into_iter().filter(|level| level.is_available())
     }
 
     /// The CPU features (names as in `#[target_feature(enable = "…")]`) the level needs;
@@ -43,6 +87,7 @@ impl SimdLevel {
     pub const fn target_features(self) -> &'static [&'static str] {
         match self {
             Self::Scalar => &[],
+            Self::Neon => &["neon"],
             Self::Avx2 => &["avx2"],
             Self::Avx512 => &["avx512f", "avx512bw"],
         }
@@ -65,19 +110,21 @@ impl SimdLevel {
         }
     }
 
-    /// BabyBear elements (32-bit lanes) per vector: 1, 8 or 16.
+    /// BabyBear elements (32-bit lanes) per vector: 1, 4, 8 or 16.
     pub const fn lanes(self) -> usize {
         match self {
             Self::Scalar => 1,
+            Self::Neon => 4,
             Self::Avx2 => 8,
             Self::Avx512 => 16,
         }
     }
 
-    /// The level's name: `scalar`, `avx2` or `avx512`.
+    /// The level's name: `scalar`, `neon`, `avx2` or `avx512`.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Scalar => "scalar",
+            Self::Neon => "neon",
             Self::Avx2 => "avx2",
             Self::Avx512 => "avx512",
         }
@@ -96,7 +143,14 @@ fn feature_detected(feature: &str) -> bool {
             _ => false,
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(target_arch = "aarch64")]
+    {
+        match feature {
+            "neon" => std::arch::is_aarch64_feature_detected!("neon"),
+            _ => false,
+        }
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
     {
         let _ = feature;
         false
@@ -104,9 +158,9 @@ fn feature_detected(feature: &str) -> bool {
 }
 
 impl Default for SimdLevel {
-    /// [`SimdLevel::detect`].
+    /// [`SimdLevel::current`].
     fn default() -> Self {
-        Self::detect()
+        Self::current()
     }
 }
 
@@ -135,7 +189,7 @@ pub enum SimdLevelError {
     #[error("the {level} SIMD level is not available on this CPU")]
     Unavailable { level: SimdLevel },
     /// No level has this name.
-    #[error("unknown SIMD level {name:?}: expected scalar, avx2 or avx512")]
+    #[error("unknown SIMD level {name:?}: expected scalar, neon, avx2 or avx512")]
     UnknownName { name: String },
 }
 

@@ -329,6 +329,19 @@ macro_rules! level_entry_points {
                 permute_many::<$v, 16, Width16>(states);
             }
 
+            /// One permutation on the scalar path, compiled with the level's features
+            /// (LLVM vectorises the linear layers with them).
+            $(#[$attr])*
+            pub(crate) fn single16(state: &mut [BabyBear; 16]) {
+                crate::rounds::permute16::<BabyBear>(state);
+            }
+
+            /// One width-24 permutation, as [`single16`].
+            $(#[$attr])*
+            pub(crate) fn single24(state: &mut [BabyBear; 24]) {
+                crate::rounds::permute24::<BabyBear>(state);
+            }
+
             /// The width-24 permutation as a function of its own: the state then passes
             /// through memory once per group, and the drivers' transposes no longer
             /// share a register allocation with the 24 state vectors (~2% faster
@@ -420,8 +433,9 @@ macro_rules! dispatch {
             // SAFETY: the level was checked available (avx512f and avx512bw detected) where
             // it was stored.
             ::kiln_field::SimdLevel::Avx512 => unsafe { $crate::batched::avx512::$f($($arg),*) },
-            #[cfg(not(target_arch = "x86_64"))]
-            _ => unreachable!("vector SIMD levels are never available off x86_64"),
+            // Poseidon2 has no NEON path yet: the scalar one.
+            #[allow(unreachable_patterns)]
+            _ => $crate::batched::scalar::$f($($arg),*),
         }
     };
 }

@@ -4,7 +4,6 @@ use kiln_field::{BabyBear, SimdLevel, SimdLevelError};
 
 use crate::batched::dispatch;
 use crate::params::BLOCK;
-use crate::rounds;
 
 /// A cryptographic permutation of `[BabyBear; WIDTH]`.
 ///
@@ -30,7 +29,7 @@ pub trait Permutation<const WIDTH: usize>: Copy + Send + Sync {
 
     /// Permutes the states held in blocks of [`BLOCK`] states, element-major: lane l of
     /// `blocks[b][j]` is element j of state `BLOCK · b + l` (the memory layout of Plonky3's
-    /// `[PackedBabyBear; WIDTH]` on AVX-512). Batched implementations load every state
+    /// `WIDTH` vectors of 16 lanes on AVX-512). Batched implementations load every state
     /// element of a group of states with one vector load and need no transposition; the
     /// result equals [`Permutation::permute_many`] on the same states held as rows.
     fn permute_blocks(&self, blocks: &mut [[[BabyBear; BLOCK]; WIDTH]]) {
@@ -46,7 +45,8 @@ pub trait Permutation<const WIDTH: usize>: Copy + Send + Sync {
     }
 }
 
-/// One width-16 permutation: in one AVX-512 register where available.
+/// One width-16 permutation: in one AVX-512 register where available, else the scalar
+/// path compiled for the level.
 #[inline]
 fn single16(level: SimdLevel, state: &mut [BabyBear; 16]) {
     #[cfg(target_arch = "x86_64")]
@@ -56,11 +56,11 @@ fn single16(level: SimdLevel, state: &mut [BabyBear; 16]) {
         unsafe { crate::packed::avx512::permute16_state(state) };
         return;
     }
-    let _ = level;
-    rounds::permute16::<BabyBear>(state);
+    dispatch!(level, single16(state));
 }
 
-/// One width-24 permutation: in two AVX-512 registers where available.
+/// One width-24 permutation: in two AVX-512 registers where available, else the scalar
+/// path compiled for the level.
 #[inline]
 fn single24(level: SimdLevel, state: &mut [BabyBear; 24]) {
     #[cfg(target_arch = "x86_64")]
@@ -70,8 +70,7 @@ fn single24(level: SimdLevel, state: &mut [BabyBear; 24]) {
         unsafe { crate::packed::avx512::permute24_state(state) };
         return;
     }
-    let _ = level;
-    rounds::permute24::<BabyBear>(state);
+    dispatch!(level, single24(state));
 }
 
 macro_rules! poseidon2_width {
@@ -88,10 +87,11 @@ macro_rules! poseidon2_width {
         }
 
         impl $name {
-            /// The permutation at the widest SIMD level this CPU supports.
+            /// The permutation at kiln's SIMD level, [`SimdLevel::current`] (the widest
+            /// this CPU supports, unless `KILN_SIMD` names another).
             pub fn new() -> Self {
                 Self {
-                    level: SimdLevel::detect(),
+                    level: SimdLevel::current(),
                 }
             }
 

@@ -5,7 +5,7 @@
 
 use kiln::{CpuBackend, EmuBackend};
 use kiln_fibonacci::{FibonacciAir, fibonacci_result, generate_trace};
-use kiln_field::BabyBear;
+use kiln_field::{BabyBear, SimdLevel};
 use kiln_poseidon2_air::{Poseidon2Air, WIDTH};
 use kiln_stark::{ProverAir, ProverBackend, StarkConfig, VerifierAir, prove_with, verify};
 use sha2::{Digest, Sha256};
@@ -183,8 +183,14 @@ fn check<B: ProverBackend>(backend: &B) {
 }
 
 #[test]
-fn cpu_proofs_are_pinned() {
-    check(&CpuBackend::new());
+fn cpu_proofs_are_pinned_at_every_simd_level() {
+    // The same bytes whichever vector instructions the CPU prover uses.
+    for level in SimdLevel::available() {
+        check(&CpuBackend::with_simd_level(level).unwrap());
+    }
+    for level in SimdLevel::ALL.into_iter().filter(|l| !l.is_available()) {
+        eprintln!("skipping the {level} level: not available on this CPU");
+    }
 }
 
 #[test]

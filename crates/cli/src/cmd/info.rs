@@ -1,6 +1,7 @@
 //! `kiln info`: what this build and this machine can run.
 
 use kiln::backend::{cuda_architectures, cuda_compiled};
+use kiln::field::SimdLevel;
 use kiln::{Backend, CpuBackend, CudaBackend};
 use serde::Serialize;
 
@@ -30,6 +31,10 @@ struct Info {
     cuda_architectures: Vec<&'static str>,
     /// Why the CUDA backend is unavailable, when it is.
     cuda_unavailable: Option<String>,
+    /// The SIMD level the CPU backend runs at (`KILN_SIMD`, else the widest available).
+    simd_level: SimdLevel,
+    /// Every SIMD level this CPU supports, narrowest first.
+    simd_levels_available: Vec<SimdLevel>,
     devices: Vec<Device>,
 }
 
@@ -68,6 +73,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         cuda_kernels_compiled: cuda_compiled(),
         cuda_architectures: cuda_architectures(),
         cuda_unavailable,
+        simd_level: CpuBackend::new().simd_level(),
+        simd_levels_available: SimdLevel::available().collect(),
         devices,
     };
     if args.json {
@@ -83,6 +90,21 @@ pub fn run(args: Args) -> Result<(), CliError> {
     } else {
         println!("CUDA kernels: not compiled (no nvcc at build time)");
     }
+    let names: Vec<&str> = info
+        .simd_levels_available
+        .iter()
+        .map(|l| l.name())
+        .collect();
+    println!(
+        "CPU SIMD: {} in use{}; this CPU supports {}",
+        info.simd_level,
+        if SimdLevel::from_env().ok().flatten().is_some() {
+            " (KILN_SIMD)"
+        } else {
+            ""
+        },
+        names.join(", ")
+    );
     println!("backends:");
     for d in &info.devices {
         let mut line = format!("  {:<8} {}", d.backend, d.name);

@@ -41,7 +41,7 @@ pub struct MerkleTreeMmcs {
 }
 
 impl MerkleTreeMmcs {
-    /// The scheme at the widest SIMD level available.
+    /// The scheme at kiln's SIMD level, [`kiln_field::SimdLevel::current`].
     pub fn new() -> Self {
         Self::with_permutation(Poseidon2W16::new())
     }

@@ -7,7 +7,11 @@ mod quotient;
 use kiln::merkle::{BackendTree, MatrixRef, MerkleOps};
 use kiln::{Backend, CpuBackend, CudaBackend, EmuBackend, NttOps, Order, QuotientSpec, StarkOps};
 use kiln_air::{Air, ConstraintProgram, DebugBuilder, SymbolicConstraints, check_constraints};
-use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field};
+#[cfg(target_arch = "aarch64")]
+use kiln_field::packed::PackedNeon;
+#[cfg(target_arch = "x86_64")]
+use kiln_field::packed::{PackedAvx2, PackedAvx512};
+use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field, PackedField, Simd, SimdLevel};
 use tracing::{debug_span, info_span};
 
 pub use folder::ProverConstraintFolder;
@@ -19,16 +23,48 @@ use crate::transcript::{Instance, StarkTranscript};
 use crate::verifier::{VerifierAir, ood_identity_holds};
 use crate::{ProveError, StarkConfig};
 
-/// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder,
-/// at the out-of-domain point (the self-check) and by the debug checker.
-pub trait ProverAir:
-    VerifierAir + for<'a> Air<ProverConstraintFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+/// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder
+/// at every SIMD level ([`PackedAir`]), at the out-of-domain point (the self-check) and by
+/// the debug checker. An AIR written for any `AB: AirBuilder` is all of these.
+pub trait ProverAir: VerifierAir + PackedAir + for<'a> Air<DebugBuilder<'a>> {}
+impl<A> ProverAir for A where A: VerifierAir + PackedAir + for<'a> Air<DebugBuilder<'a>> {}
+
+/// An AIR the CPU prover's folder can evaluate with the vector type of every SIMD level of
+/// this architecture (`kiln_field::packed`).
+#[cfg(target_arch = "x86_64")]
+pub trait PackedAir:
+    for<'a> Air<ProverConstraintFolder<'a, BabyBear>>
+    + for<'a> Air<ProverConstraintFolder<'a, PackedAvx2>>
+    + for<'a> Air<ProverConstraintFolder<'a, PackedAvx512>>
 {
 }
-impl<A> ProverAir for A where
-    A: VerifierAir + for<'a> Air<ProverConstraintFolder<'a>> + for<'a> Air<DebugBuilder<'a>>
+#[cfg(target_arch = "x86_64")]
+impl<A> PackedAir for A where
+    A: for<'a> Air<ProverConstraintFolder<'a, BabyBear>>
+        + for<'a> Air<ProverConstraintFolder<'a, PackedAvx2>>
+        + for<'a> Air<ProverConstraintFolder<'a, PackedAvx512>>
 {
 }
+/// An AIR the CPU prover's folder can evaluate with the vector type of every SIMD level of
+/// this architecture (`kiln_field::packed`).
+#[cfg(target_arch = "aarch64")]
+pub trait PackedAir:
+    for<'a> Air<ProverConstraintFolder<'a, BabyBear>>
+    + for<'a> Air<ProverConstraintFolder<'a, PackedNeon>>
+{
+}
+#[cfg(target_arch = "aarch64")]
+impl<A> PackedAir for A where
+    A: for<'a> Air<ProverConstraintFolder<'a, BabyBear>>
+        + for<'a> Air<ProverConstraintFolder<'a, PackedNeon>>
+{
+}
+/// An AIR the CPU prover's folder can evaluate with the vector type of every SIMD level of
+/// this architecture (`kiln_field::packed`).
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub trait PackedAir: for<'a> Air<ProverConstraintFolder<'a, BabyBear>> {}
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+impl<A> PackedAir for A where A: for<'a> Air<ProverConstraintFolder<'a, BabyBear>> {}
 
 /// A backend the prover runs on: NTTs, Merkle commitments and the STARK kernels, with the
 /// quotient evaluation as its one customisable step.
@@ -89,7 +125,24 @@ impl ProverBackend for CpuBackend {
         air: &A,
         q: &QuotientInputs<'_, Self>,
     ) -> Result<Vec<BabyBear>, ProveError> {
-        Ok(quotient::quotient_chunks(air, q))
+        fn at<A: for<'a> kiln_air::Air<ProverConstraintFolder<'a, P>>, P: PackedField>(
+            air: &A,
+            q: &QuotientInputs<'_, CpuBackend>,
+        ) -> Vec<BabyBear> {
+            let simd = Simd::<P>::new().expect("the backend's SIMD level was checked");
+            quotient::quotient_chunks(simd, air, q)
+        }
+        Ok(match self.simd_level() {
+            SimdLevel::Scalar => at::<A, BabyBear>(air, q),
+            #[cfg(target_arch = "x86_64")]
+            SimdLevel::Avx2 => at::<A, PackedAvx2>(air, q),
+            #[cfg(target_arch = "x86_64")]
+            SimdLevel::Avx512 => at::<A, PackedAvx512>(air, q),
+            #[cfg(target_arch = "aarch64")]
+            SimdLevel::Neon => at::<A, PackedNeon>(air, q),
+            #[allow(unreachable_patterns)]
+            other => unreachable!("the CPU backend holds an available level, not {other}"),
+        })
     }
 }
 

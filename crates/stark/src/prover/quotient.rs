@@ -2,9 +2,9 @@
 //! domain g·⟨ω_M⟩ (M = n·2^chunks), split into chunks over the cosets D_i = g·ω_M^i·H.
 
 use kiln::CpuBackend;
-use kiln_air::{Air, SymbolicAirBuilder, Window};
+use kiln_air::{Air, Window};
 use kiln_field::{
-    BabyBear, BabyBearExt4, Field, PACKED_WIDTH as W, PackedBabyBear, batch_inverse, prefetch,
+    BabyBear, BabyBearExt4, Field, MAX_PACKED_WIDTH, PackedField, Simd, batch_inverse, prefetch,
 };
 use rayon::prelude::*;
 
@@ -20,12 +20,12 @@ fn domain_columns(lde: &[BabyBear], height: usize, m: usize) -> Vec<&[BabyBear]>
 }
 
 /// Lanes `pos` of `col`: one contiguous load when they are consecutive.
-#[inline]
-fn load(col: &[BabyBear], pos: &[usize; W], contiguous: bool) -> PackedBabyBear {
+#[inline(always)]
+fn load<P: PackedField>(simd: Simd<P>, col: &[BabyBear], pos: &[usize], contiguous: bool) -> P {
     if contiguous {
-        PackedBabyBear::from_slice(&col[pos[0]..])
+        simd.load(&col[pos[0]..])
     } else {
-        PackedBabyBear(core::array::from_fn(|l| col[pos[l]]))
+        simd.from_fn(|l| col[pos[l]])
     }
 }
 
@@ -37,9 +37,11 @@ fn load(col: &[BabyBear], pos: &[usize; W], contiguous: bool) -> PackedBabyBear 
 /// copy. The next row of position p is rev_M(rev_M(p) + M/n): for a block of W positions
 /// inside one coset of size n ≥ W it is again W consecutive positions except in one block
 /// per coset, where it is a lane permutation (a gather).
-pub(super) fn quotient_chunks<
-    A: Air<SymbolicAirBuilder> + for<'a> Air<ProverConstraintFolder<'a>>,
->(
+///
+/// `P` is the vector type of the backend's SIMD level: each rayon task enters the level
+/// and evaluates the AIR on `P::WIDTH` points at a time.
+pub(super) fn quotient_chunks<P: PackedField, A: for<'a> Air<ProverConstraintFolder<'a, P>>>(
+    simd: Simd<P>,
     air: &A,
     q: &QuotientInputs<'_, CpuBackend>,
 ) -> Vec<BabyBear> {
@@ -88,10 +90,8 @@ pub(super) fn quotient_chunks<
         *slot = p.0;
         p *= alpha;
     }
-    let public: Vec<PackedBabyBear> = public_values
-        .iter()
-        .map(|&v| PackedBabyBear::broadcast(v))
-        .collect();
+    let public: Vec<P> = public_values.iter().map(|&v| simd.splat(v)).collect();
+    let w = P::WIDTH;
 
     // The quotient at each position, 4 coefficients.
     let mut values = vec![[BabyBear::ZERO; 4]; m];
@@ -99,68 +99,78 @@ pub(super) fn quotient_chunks<
         .par_chunks_mut(TASK)
         .enumerate()
         .for_each(|(task, out)| {
-            let base = task * TASK;
-            let mut local = vec![PackedBabyBear::ZERO; main.len()];
-            let mut next = vec![PackedBabyBear::ZERO; main.len()];
-            let mut p_local = vec![PackedBabyBear::ZERO; pre.len()];
-            let mut p_next = vec![PackedBabyBear::ZERO; pre.len()];
-            let lanes =
-                |off: usize| -> [usize; W] { core::array::from_fn(|l| (base + off + l) % m) };
-            let next_of = |pos: &[usize; W]| -> [usize; W] {
-                core::array::from_fn(|l| rev((rev(pos[l]) + step) % m))
-            };
-            let mut pos = lanes(0);
-            let mut nxt = next_of(&pos);
-            for off in (0..out.len()).step_by(W) {
-                // Lanes past M (M < W) repeat the domain; their values are not stored.
-                let pos_run = m >= W;
-                let nxt_run = m >= W && (1..W).all(|l| nxt[l] == nxt[0] + l);
-                // Each block reads one or two cache lines from every column: far too many
-                // streams for the hardware prefetcher, so fetch the next block's lines now.
-                let pos_ahead = lanes(off + W);
-                let nxt_ahead = next_of(&pos_ahead);
-                for (c, col) in main.iter().enumerate() {
-                    for i in [
-                        pos_ahead[0],
-                        pos_ahead[W - 1],
-                        nxt_ahead[0],
-                        nxt_ahead[W - 1],
-                    ] {
-                        prefetch(col, i);
+            simd.enter(
+                #[inline(always)]
+                || {
+                    let base = task * TASK;
+                    let mut local = vec![simd.zero(); main.len()];
+                    let mut next = vec![simd.zero(); main.len()];
+                    let mut p_local = vec![simd.zero(); pre.len()];
+                    let mut p_next = vec![simd.zero(); pre.len()];
+                    // Lane positions: the first W entries of each array are used.
+                    let lanes = |off: usize| -> [usize; MAX_PACKED_WIDTH] {
+                        core::array::from_fn(|l| (base + off + l) % m)
+                    };
+                    let next_of = |pos: &[usize; MAX_PACKED_WIDTH]| -> [usize; MAX_PACKED_WIDTH] {
+                        core::array::from_fn(|l| rev((rev(pos[l]) + step) % m))
+                    };
+                    let mut pos = lanes(0);
+                    let mut nxt = next_of(&pos);
+                    for off in (0..out.len()).step_by(w) {
+                        // Lanes past M (M < W) repeat the domain; their values are not stored.
+                        let pos_run = m >= w;
+                        let nxt_run = m >= w && (1..w).all(|l| nxt[l] == nxt[0] + l);
+                        // Each block reads one or two cache lines from every column: far too many
+                        // streams for the hardware prefetcher, so fetch the next block's lines now.
+                        let pos_ahead = lanes(off + w);
+                        let nxt_ahead = next_of(&pos_ahead);
+                        for (c, col) in main.iter().enumerate() {
+                            for i in [
+                                pos_ahead[0],
+                                pos_ahead[w - 1],
+                                nxt_ahead[0],
+                                nxt_ahead[w - 1],
+                            ] {
+                                prefetch(col, i);
+                            }
+                            local[c] = load(simd, col, &pos, pos_run);
+                            next[c] = load(simd, col, &nxt, nxt_run);
+                        }
+                        for (c, col) in pre.iter().enumerate() {
+                            p_local[c] = load(simd, col, &pos, pos_run);
+                            p_next[c] = load(simd, col, &nxt, nxt_run);
+                        }
+                        let zv = load(simd, &z_pos, &pos, pos_run);
+                        let mut folder = ProverConstraintFolder {
+                            main: Window {
+                                local: &local,
+                                next: &next,
+                            },
+                            preprocessed: Window {
+                                local: &p_local,
+                                next: &p_next,
+                            },
+                            public: &public,
+                            is_first_row: zv * load(simd, &inv_first, &pos, pos_run),
+                            is_last_row: zv * load(simd, &inv_last, &pos, pos_run),
+                            is_transition: load(simd, &xs, &pos, pos_run) - w_inv,
+                            alpha_powers: &alpha_powers,
+                            acc: [simd.zero(); 4],
+                            index: 0,
+                        };
+                        air.eval(&mut folder);
+                        let iz = load(simd, &inv_z_pos, &pos, pos_run);
+                        let mut coeffs = folder.acc;
+                        for c in &mut coeffs {
+                            *c *= iz;
+                        }
+                        for (l, slot) in out[off..].iter_mut().take(w).enumerate() {
+                            *slot = core::array::from_fn(|c| coeffs[c].as_slice()[l]);
+                        }
+                        (pos, nxt) = (pos_ahead, nxt_ahead);
                     }
-                    local[c] = load(col, &pos, pos_run);
-                    next[c] = load(col, &nxt, nxt_run);
-                }
-                for (c, col) in pre.iter().enumerate() {
-                    p_local[c] = load(col, &pos, pos_run);
-                    p_next[c] = load(col, &nxt, nxt_run);
-                }
-                let zv = load(&z_pos, &pos, pos_run);
-                let mut folder = ProverConstraintFolder {
-                    main: Window {
-                        local: &local,
-                        next: &next,
-                    },
-                    preprocessed: Window {
-                        local: &p_local,
-                        next: &p_next,
-                    },
-                    public: &public,
-                    is_first_row: zv * load(&inv_first, &pos, pos_run),
-                    is_last_row: zv * load(&inv_last, &pos, pos_run),
-                    is_transition: load(&xs, &pos, pos_run) - PackedBabyBear::broadcast(w_inv),
-                    alpha_powers: &alpha_powers,
-                    acc: [PackedBabyBear::ZERO; 4],
-                    index: 0,
-                };
-                air.eval(&mut folder);
-                let iz = load(&inv_z_pos, &pos, pos_run);
-                let coeffs = folder.acc.map(|a| a * iz);
-                for (l, slot) in out[off..].iter_mut().take(W).enumerate() {
-                    *slot = core::array::from_fn(|c| coeffs[c].0[l]);
-                }
-                (pos, nxt) = (pos_ahead, nxt_ahead);
-            }
+                },
+            )
         });
 
     // Chunk i: points j ≡ i (mod step), position j / step; 4 columns per chunk.

@@ -48,6 +48,7 @@ impl BaseAir for FixedColumnsAir {
 }
 
 impl<AB: AirBuilder> Air<AB> for FixedColumnsAir {
+    #[inline(always)]
     fn eval(&self, builder: &mut AB) {
         let main = builder.main();
         let (x, x_next) = (main.local[0], main.next[0]);

@@ -1,10 +1,11 @@
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use kiln_field::{BabyBear, BabyBearExt4, Field, PackedBabyBear};
+use crate::{BabyBear, BabyBearExt4, Field, PackedField};
 
 /// What constraint expressions are made of: a commutative ring containing BabyBear. The
-/// field itself, its extension, packed vectors of it and symbolic expressions all are.
+/// field itself, its extension, packed vectors of it ([`PackedField`]) and `kiln-air`'s
+/// symbolic expressions all are.
 pub trait Algebra:
     Clone
     + Debug
@@ -49,6 +50,6 @@ pub trait Algebra:
     }
 }
 
-impl Algebra for BabyBear {}
+/// The base field (as the one-lane vector) and every SIMD vector type.
+impl<P: PackedField> Algebra for P {}
 impl Algebra for BabyBearExt4 {}
-impl Algebra for PackedBabyBear {}
