@@ -22,10 +22,11 @@ pub enum SimdLevel {
     Scalar,
     /// 4 elements per NEON register (aarch64, `neon`).
     Neon,
-    /// 8 elements per AVX2 register (x86_64, `avx2`).
+    /// 8 elements per AVX2 register (x86_64: `avx2`, with the BMI1/2, FMA, LZCNT and
+    /// POPCNT every AVX2 CPU has).
     Avx2,
-    /// 16 elements per AVX-512 register (x86_64, `avx512f` and `avx512bw`: every AVX-512
-    /// CPU but the Xeon Phi).
+    /// 16 elements per AVX-512 register (x86_64: `avx512f` and `avx512bw`, every AVX-512
+    /// CPU but the Xeon Phi, with the features of [`SimdLevel::Avx2`]).
     Avx512,
 }
 
@@ -88,8 +89,11 @@ impl SimdLevel {
         match self {
             Self::Scalar => &[],
             Self::Neon => &["neon"],
-            Self::Avx2 => &["avx2"],
-            Self::Avx512 => &["avx512f", "avx512bw"],
+            // The x86-64-v3 scalar extensions ride along: every AVX2 CPU has them.
+            Self::Avx2 => &["avx2", "bmi1", "bmi2", "fma", "lzcnt", "popcnt"],
+            Self::Avx512 => &[
+                "avx512f", "avx512bw", "avx2", "bmi1", "bmi2", "fma", "lzcnt", "popcnt",
+            ],
         }
     }
 
@@ -138,6 +142,11 @@ fn feature_detected(feature: &str) -> bool {
     {
         match feature {
             "avx2" => std::arch::is_x86_feature_detected!("avx2"),
+            "bmi1" => std::arch::is_x86_feature_detected!("bmi1"),
+            "bmi2" => std::arch::is_x86_feature_detected!("bmi2"),
+            "fma" => std::arch::is_x86_feature_detected!("fma"),
+            "lzcnt" => std::arch::is_x86_feature_detected!("lzcnt"),
+            "popcnt" => std::arch::is_x86_feature_detected!("popcnt"),
             "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
             "avx512bw" => std::arch::is_x86_feature_detected!("avx512bw"),
             _ => false,

@@ -407,13 +407,13 @@ macro_rules! level_entry_points {
 level_entry_points!(scalar, BabyBear);
 #[cfg(target_arch = "x86_64")]
 level_entry_points!(
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
     avx2,
     crate::packed::avx2::Avx2
 );
 #[cfg(target_arch = "x86_64")]
 level_entry_points!(
-    #[target_feature(enable = "avx512f,avx512bw")]
+    #[target_feature(enable = "avx512f,avx512bw,avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
     avx512,
     crate::packed::avx512::Avx512
 );

@@ -584,7 +584,7 @@ fn internal_finish(dx: Avx512, rest: Avx512, s0: Avx512) -> (Avx512, Avx512) {
 }
 
 /// The width-16 permutation of one state held in one AVX-512 register.
-#[target_feature(enable = "avx512f,avx512bw")]
+#[target_feature(enable = "avx512f,avx512bw,avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
 pub(crate) fn permute16_state(state: &mut [BabyBear; 16]) {
     // SAFETY: `[BabyBear; 16]` is 16 `repr(transparent)` u32s: an unaligned 64-byte load.
     let mut x = Avx512(unsafe { _mm512_loadu_si512(state.as_ptr().cast()) });
@@ -607,7 +607,7 @@ pub(crate) fn permute16_state(state: &mut [BabyBear; 16]) {
 }
 
 /// The width-24 permutation of one state held in two AVX-512 registers.
-#[target_feature(enable = "avx512f,avx512bw")]
+#[target_feature(enable = "avx512f,avx512bw,avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
 pub(crate) fn permute24_state(state: &mut [BabyBear; 24]) {
     let (lo, hi) = state.split_at_mut(16);
     // SAFETY: 16 and 8 `BabyBear`s (`repr(transparent)` u32s): an unaligned 64-byte load
