@@ -65,6 +65,9 @@ impl Backend for EmuBackend {
     }
 }
 
+/// The byte fresh emulator buffers are filled with.
+const POISON: u8 = 0xA5;
+
 impl KernelDevice for EmuBackend {
     fn table(&self) -> Result<&'static KernelTable> {
         Ok(&EMU)
@@ -82,8 +85,14 @@ impl KernelDevice for EmuBackend {
         buf.as_mut_ptr()
     }
 
+    /// Poisoned (every byte 0xA5), as `emu.cuh` poisons device allocations and shared
+    /// memory: CUDA hands out recycled memory, so a kernel that skips an output word
+    /// returns stale data on a GPU, and must return visible garbage here, not a zero that
+    /// might pass.
     fn alloc_uninit<T: Element>(&self, len: usize) -> Result<Vec<T>> {
-        Ok(vec![T::zeroed(); len])
+        let mut v = vec![T::zeroed(); len];
+        bytemuck::cast_slice_mut::<T, u8>(&mut v).fill(POISON);
+        Ok(v)
     }
 
     fn ntt_twiddles(&self) -> Result<*const u32> {
@@ -102,5 +111,19 @@ impl KernelDevice for EmuBackend {
 
     fn ensure_free(&self, _op: &'static str, _bytes: u64) -> Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod poison_tests {
+    use super::*;
+
+    #[test]
+    fn uninitialised_buffers_are_poisoned() {
+        let emu = EmuBackend::new();
+        let words: Vec<u32> = emu.alloc_uninit(5).unwrap();
+        assert_eq!(words, vec![0xA5A5_A5A5; 5]);
+        let bytes: Vec<u8> = emu.alloc_uninit(3).unwrap();
+        assert_eq!(bytes, vec![POISON; 3]);
     }
 }
