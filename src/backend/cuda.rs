@@ -350,7 +350,15 @@ impl KernelDevice for CudaBackend {
     }
 
     fn ensure_free(&self, op: &'static str, bytes: u64) -> Result<()> {
-        let (free, total) = self.memory()?;
+        let (mut free, mut total) = self.memory()?;
+        if bytes > free {
+            // Frees are stream-ordered into the device's default memory pool, whose release
+            // threshold is 0: the memory goes back to the device only at the next
+            // synchronize, and until then reads as used. Synchronize once and look again
+            // before calling it a shortage.
+            self.stream.synchronize().map_err(driver(op))?;
+            (free, total) = self.memory()?;
+        }
         if bytes > free {
             return Err(Error::OutOfDeviceMemory {
                 op,
