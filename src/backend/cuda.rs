@@ -21,7 +21,12 @@ pub struct CudaBackend {
     ctx: Arc<CudaContext>,
     stream: Arc<CudaStream>,
     twiddles: OnceLock<DeviceBuffer<u32>>,
+    /// Checked mode ([`CudaBackend::set_sync_check`]).
+    sync_check: bool,
 }
+
+/// The environment variable that turns checked mode on for new backends (`1`).
+pub const SYNC_CHECK_ENV: &str = "KILN_CUDA_SYNC_CHECK";
 
 /// A buffer of `T` in device memory.
 pub struct DeviceBuffer<T> {
@@ -100,6 +105,7 @@ impl CudaBackend {
             ctx,
             stream,
             twiddles: OnceLock::new(),
+            sync_check: std::env::var(SYNC_CHECK_ENV).is_ok_and(|v| v == "1"),
         })
     }
 
@@ -116,6 +122,19 @@ impl CudaBackend {
             reason: format!("the CUDA driver failed to initialise: {e}"),
         })?;
         Ok(count.max(0) as usize)
+    }
+
+    /// Checked mode: after every call into the kernel library, synchronize the stream and
+    /// report a fault as an error naming that call (`Error::Kernel`), instead of letting it
+    /// surface later as the error of an unrelated copy. Slower; on by default when
+    /// `KILN_CUDA_SYNC_CHECK=1` (`scripts/gpu-check` sets it for the tests).
+    pub fn set_sync_check(&mut self, on: bool) {
+        self.sync_check = on;
+    }
+
+    /// Whether checked mode is on.
+    pub fn sync_check(&self) -> bool {
+        self.sync_check
     }
 
     /// The cudarc context, for callers that mix in their own CUDA work.
@@ -347,6 +366,17 @@ impl KernelDevice for CudaBackend {
             .bind_to_thread()
             .map_err(driver("binding the CUDA context"))?;
         f()
+    }
+
+    fn after_call(&self, op: &'static str) -> Result<()> {
+        if !self.sync_check {
+            return Ok(());
+        }
+        self.stream.synchronize().map_err(|e| Error::Kernel {
+            op,
+            code: e.0 as i32,
+            message: format!("the device faulted during or after this call (checked mode): {e}"),
+        })
     }
 
     fn ensure_free(&self, op: &'static str, bytes: u64) -> Result<()> {

@@ -25,6 +25,11 @@ pub(crate) trait KernelDevice: Backend {
     fn launch<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R>;
     /// Fails with `OutOfDeviceMemory` if `bytes` more cannot be allocated.
     fn ensure_free(&self, op: &'static str, bytes: u64) -> Result<()>;
+    /// Called after every successful call into the kernel library (checked mode of the
+    /// CUDA backend: synchronize and name the call that faulted).
+    fn after_call(&self, _op: &'static str) -> Result<()> {
+        Ok(())
+    }
 
     /// One call into the kernel library: `f` receives the kernel table and the stream, and
     /// its status becomes an [`Error::Kernel`] naming `op` when it is not success.
@@ -35,7 +40,10 @@ pub(crate) trait KernelDevice: Backend {
     ) -> Result<()> {
         let table = self.table()?;
         let stream = self.stream_ptr();
-        self.launch(|| f(table, stream).into_result(op))
+        self.launch(|| {
+            f(table, stream).into_result(op)?;
+            self.after_call(op)
+        })
     }
 }
 
