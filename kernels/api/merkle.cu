@@ -36,12 +36,19 @@ uint32_t log2_exact(uint64_t x) {
     return l;
 }
 
-// Stream-ordered device scratch, freed (in stream order) when it goes out of scope.
+// Stream-ordered device scratch. `release` frees it (in stream order) and reports the
+// free's error; the destructor frees what an early return left behind (its error cannot be
+// reported there, and the early return already reports one).
 class Scratch {
   public:
     explicit Scratch(cudaStream_t stream) : stream_(stream) {}
     ~Scratch() {
         if (ptr_) (void)cudaFreeAsync(ptr_, stream_);
+    }
+    cudaError_t release() {
+        cudaError_t e = ptr_ ? cudaFreeAsync(ptr_, stream_) : cudaSuccess;
+        ptr_ = nullptr;
+        return e;
     }
     Scratch(const Scratch&) = delete;
     Scratch& operator=(const Scratch&) = delete;
@@ -172,7 +179,10 @@ KILN_EXPORT(merkle_commit)(const kiln_matrix* matrices, uint32_t count, uint32_t
     p.log_max_height = K;
     st = upload_groups(matrices, count, K, scratch, p);
     if (st.code) return st;
-    return run_subtrees(p, stream);
+    st = run_subtrees(p, stream);
+    if (st.code) return st;
+    KILN_TRY_CUDA(scratch.release());
+    return kiln::ok();
 }
 
 KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint32_t* const* d_layers,
@@ -216,5 +226,6 @@ KILN_EXPORT(merkle_open)(const kiln_matrix* matrices, uint32_t count, const uint
                 reinterpret_cast<const uint32_t* const*>(device + at_layers), K,
                 reinterpret_cast<const uint32_t*>(device + at_indices), queries, static_cast<uint32_t>(record), d_out);
     KILN_CHECK_LAUNCH();
+    KILN_TRY_CUDA(scratch.release());
     return kiln::ok();
 }

@@ -51,6 +51,7 @@ enum : int {
     cudaSuccess = 0,
     cudaErrorInvalidValue = 1,
     cudaErrorMemoryAllocation = 2,
+    cudaErrorInvalidConfiguration = 9,
 };
 typedef void* cudaStream_t;
 enum cudaMemcpyKind {
@@ -114,6 +115,7 @@ struct Fiber {
 };
 constexpr size_t FIBER_STACK = 256 * 1024;  // untouched pages cost nothing
 
+inline cudaError_t last_error = 0;  // cudaSuccess; set by a rejected launch
 inline dim3 thread_idx;
 inline dim3 block_idx;
 inline dim3 block_dim;
@@ -189,11 +191,18 @@ inline void fiber_resume(unsigned t) {
 
 // Runs `body` as a grid of `grid` blocks of `block` threads, with `smem` bytes of
 // dynamic shared memory.
+// A configuration CUDA rejects (an empty grid or block, more than 1024 threads per block,
+// dimensions past the device limits) launches nothing and sets the error that
+// `cudaGetLastError` returns, as on a GPU.
 inline void launch(dim3 grid, dim3 block, size_t smem, const std::function<void()>& body) {
     grid_dim = grid;
     block_dim = block;
-    const unsigned nthreads = block.x * block.y * block.z;
-    if (nthreads == 0 || grid.x * grid.y * grid.z == 0) return;
+    const unsigned long long nthreads = 1ull * block.x * block.y * block.z;
+    if (nthreads == 0 || nthreads > 1024 || block.z > 64 || grid.x == 0 || grid.y == 0 || grid.z == 0 ||
+        grid.x > 0x7fffffffu || grid.y > 65535 || grid.z > 65535) {
+        last_error = cudaErrorInvalidConfiguration;
+        return;
+    }
     dynamic_smem.assign(smem + 16, 0xA5);  // poisoned, like real shared memory's garbage
     shuffle_slots.assign(nthreads, 0);
     body_fn = &body;
@@ -321,8 +330,12 @@ inline T atomicCAS(T* p, T expected, T desired) {
 
 // Runtime API: device memory is host memory; streams are ignored (every call completes
 // before it returns, which is one valid stream order).
-inline cudaError_t cudaGetLastError() { return cudaSuccess; }
-inline cudaError_t cudaPeekAtLastError() { return cudaSuccess; }
+inline cudaError_t cudaGetLastError() {
+    cudaError_t e = kiln_emu::last_error;
+    kiln_emu::last_error = cudaSuccess;
+    return e;
+}
+inline cudaError_t cudaPeekAtLastError() { return kiln_emu::last_error; }
 inline const char* cudaGetErrorString(cudaError_t e) {
     switch (e) {
         case cudaSuccess:
@@ -331,6 +344,8 @@ inline const char* cudaGetErrorString(cudaError_t e) {
             return "invalid argument";
         case cudaErrorMemoryAllocation:
             return "out of memory";
+        case cudaErrorInvalidConfiguration:
+            return "invalid configuration argument";
         default:
             return "unknown error";
     }
