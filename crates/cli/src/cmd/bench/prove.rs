@@ -31,6 +31,8 @@ pub(super) struct ProveBenchArgs {
 struct ProveRecord {
     op: &'static str,
     backend: ProverChoice,
+    /// The device (for the CPU: its model and SIMD level).
+    device: String,
     air: String,
     preset: String,
     log_n: u32,
@@ -106,6 +108,7 @@ fn run_on<B: ProverBackend>(
         out.emit(&ProveRecord {
             op: "prove",
             backend: a.backend,
+            device: backend.device_info().name,
             air: ex.describe(),
             preset: a.preset.clone(),
             log_n,
