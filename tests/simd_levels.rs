@@ -10,7 +10,7 @@ use kiln::field::{BabyBear, BabyBearExt4, Field, SimdLevel, TwoAdicField};
 use kiln::{CpuBackend, NttOps, OpeningGroup, Order, ReducedSpec, StarkOps};
 use rand::RngExt;
 
-/// The backends of every level but scalar this CPU has, with their names.
+/// The backends of every level but scalar this CPU has (the others are reported skipped).
 fn vector_levels() -> Vec<CpuBackend> {
     for level in SimdLevel::ALL.into_iter().filter(|l| !l.is_available()) {
         eprintln!("skipping the {level} level: not available on this CPU");

@@ -1,10 +1,10 @@
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::{BabyBear, BabyBearExt4, Field, PackedField};
+use crate::{BabyBear, BabyBearExt4, Field};
 
 /// What constraint expressions are made of: a commutative ring containing BabyBear. The
-/// field itself, its extension, packed vectors of it ([`PackedField`]) and `kiln-air`'s
+/// field itself, its extension, packed vectors of it ([`PackedField`](crate::PackedField)) and `kiln-air`'s
 /// symbolic expressions all are.
 pub trait Algebra:
     Clone
@@ -50,6 +50,5 @@ pub trait Algebra:
     }
 }
 
-/// The base field (as the one-lane vector) and every SIMD vector type.
-impl<P: PackedField> Algebra for P {}
+impl Algebra for BabyBear {}
 impl Algebra for BabyBearExt4 {}

@@ -57,9 +57,8 @@
 
 use core::fmt::Debug;
 use core::marker::PhantomData;
-use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::{BabyBear, Field, SimdLevel};
+use crate::{Algebra, BabyBear, Field, SimdLevel};
 
 #[cfg(target_arch = "aarch64")]
 mod neon;
@@ -85,25 +84,7 @@ mod sealed {
 /// Values are made through a [`Simd`] token; arithmetic, [`PackedField::as_slice`] and
 /// [`PackedField::store`] work on any value.
 pub trait PackedField:
-    sealed::Sealed
-    + Copy
-    + Send
-    + Sync
-    + Debug
-    + PartialEq
-    + Eq
-    + 'static
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Mul<Output = Self>
-    + Neg<Output = Self>
-    + AddAssign
-    + SubAssign
-    + MulAssign
-    + Add<BabyBear, Output = Self>
-    + Sub<BabyBear, Output = Self>
-    + Mul<BabyBear, Output = Self>
-    + From<BabyBear>
+    sealed::Sealed + Algebra + Copy + Send + Sync + PartialEq + Eq + 'static
 {
     /// Lanes: 1, 4, 8 or 16.
     const WIDTH: usize;
@@ -132,18 +113,6 @@ pub trait PackedField:
     /// # Panics
     /// If `tile` does not hold exactly `WIDTH` vectors.
     fn transpose(tile: &mut [Self]);
-
-    /// `self²`.
-    #[inline(always)]
-    fn square(self) -> Self {
-        self * self
-    }
-
-    /// `2·self`.
-    #[inline(always)]
-    fn double(self) -> Self {
-        self + self
-    }
 
     /// `self^7`, the Poseidon2 S-box, lane-wise.
     #[inline(always)]
@@ -369,6 +338,8 @@ macro_rules! packed_type {
         }
 
         impl $crate::packed::sealed::Sealed for $name {}
+
+        impl $crate::Algebra for $name {}
 
         impl $crate::packed::PackedField for $name {
             const WIDTH: usize = $width;
