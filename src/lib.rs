@@ -32,4 +32,4 @@ pub use msm::{Bases, MsmCurve, MsmOps};
 pub use ntt::{NttOps, Order};
 pub use repr::{DeviceField, DeviceRepr, DeviceVec};
 pub use scalar_ntt::{ScalarNttOps, ScalarNttPlan};
-pub use stark::{FriFolder, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};
+pub use stark::{FriFolder, MAX_OPENING_GROUPS, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};

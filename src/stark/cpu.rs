@@ -174,6 +174,26 @@ impl StarkOps for CpuBackend {
             .collect())
     }
 
+    fn ext_add_scaled(
+        &self,
+        acc: &mut Vec<BabyBearExt4>,
+        coeff: BabyBearExt4,
+        x: &Vec<BabyBearExt4>,
+    ) -> Result<()> {
+        if acc.len() != x.len() {
+            return Err(crate::Error::LengthMismatch {
+                what: "scaled addition",
+                expected: acc.len(),
+                got: x.len(),
+            });
+        }
+        acc.par_iter_mut()
+            .zip(x)
+            .with_min_len(1 << 12)
+            .for_each(|(a, b)| *a += coeff * *b);
+        Ok(())
+    }
+
     fn fri_layer_matrix(
         &self,
         layer: &Vec<BabyBearExt4>,

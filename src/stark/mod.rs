@@ -14,6 +14,10 @@ use crate::backend::Backend;
 use crate::ntt::MAX_LOG_N;
 use crate::{Error, Result};
 
+/// Opening groups one [`StarkOps::reduced_openings`] call takes (the kernel's limit);
+/// callers with more split them and add the results.
+pub const MAX_OPENING_GROUPS: usize = 8;
+
 /// FRI folds by at most 2^MAX_LOG_ARITY per round (`KILN_FRI_MAX_LOG_ARITY` in `kiln.h`).
 pub const MAX_LOG_ARITY: u32 = 4;
 
@@ -173,6 +177,30 @@ pub trait StarkOps: Backend {
         beta: BabyBearExt4,
     ) -> Result<Self::Buffer<BabyBearExt4>>;
 
+    /// `acc ← acc + coeff·x` elementwise (FRI rolls a shorter input into a folded layer
+    /// of its size). The default moves both through the host; backends override it.
+    fn ext_add_scaled(
+        &self,
+        acc: &mut Self::Buffer<BabyBearExt4>,
+        coeff: BabyBearExt4,
+        x: &Self::Buffer<BabyBearExt4>,
+    ) -> Result<()> {
+        let mut a = self.download(acc)?;
+        let b = self.download(x)?;
+        if a.len() != b.len() {
+            return Err(Error::LengthMismatch {
+                what: "scaled addition",
+                expected: a.len(),
+                got: b.len(),
+            });
+        }
+        for (a, b) in a.iter_mut().zip(&b) {
+            *a += coeff * *b;
+        }
+        *acc = self.upload(&a)?;
+        Ok(())
+    }
+
     /// A FRI layer in commitment layout: 4·2^a columns, row q = group q's values.
     fn fri_layer_matrix(
         &self,
@@ -328,9 +356,9 @@ fn check_reduced(groups: impl Iterator<Item = (usize, usize)>, spec: &ReducedSpe
         columns += width;
         count += 1;
     }
-    if count > 8 {
+    if count > MAX_OPENING_GROUPS {
         return Err(Error::InvalidArgument(format!(
-            "{count} opening groups; at most 8"
+            "{count} opening groups; at most {MAX_OPENING_GROUPS}"
         )));
     }
     if spec.powers.len() != columns {

@@ -3,6 +3,7 @@ use core::ops::{Add, Mul, Sub};
 use kiln_field::{BabyBear, ColMajorMatrix};
 
 use crate::Algebra;
+use crate::lookup::{Bus, Direction};
 
 /// The current row and the next row of a trace, as a constraint sees them.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +32,12 @@ pub trait BaseAir: Sync {
     /// default names them by number.
     fn constraint_name(&self, index: usize) -> String {
         format!("constraint #{index}")
+    }
+
+    /// The table's name in error messages of a multi-table proof (an unbalanced bus names
+    /// the tables that send and receive the tuple).
+    fn name(&self) -> String {
+        String::from("table")
     }
 }
 
@@ -91,6 +98,31 @@ pub trait AirBuilder: Sized {
 
     /// The constraint `x = 0` on every row.
     fn assert_zero<I: Into<Self::Expr>>(&mut self, x: I);
+
+    /// A LogUp interaction on every row: `direction` the tuple `values` on `bus`,
+    /// `multiplicity` times (see [`crate::lookup`] for the rules that keep it sound).
+    /// Interactions are numbered in `eval` order, like constraints.
+    fn interact(
+        &mut self,
+        bus: Bus,
+        direction: Direction,
+        values: &[Self::Expr],
+        multiplicity: Self::Expr,
+    );
+
+    /// Sends `values` on `bus`, `multiplicity` times. A send's multiplicity must be
+    /// constrained to {0, 1} (or to a range-checked count) by the AIR.
+    #[inline(always)]
+    fn send<M: Into<Self::Expr>>(&mut self, bus: Bus, values: &[Self::Expr], multiplicity: M) {
+        self.interact(bus, Direction::Send, values, multiplicity.into());
+    }
+
+    /// Receives `values` from `bus`, `multiplicity` times. Only a table whose every row is
+    /// fully constrained may receive with a free multiplicity.
+    #[inline(always)]
+    fn receive<M: Into<Self::Expr>>(&mut self, bus: Bus, values: &[Self::Expr], multiplicity: M) {
+        self.interact(bus, Direction::Receive, values, multiplicity.into());
+    }
 
     #[inline(always)]
     fn assert_eq<A: Into<Self::Expr>, B: Into<Self::Expr>>(&mut self, a: A, b: B) {
@@ -181,5 +213,23 @@ impl<AB: AirBuilder> AirBuilder for FilteredAirBuilder<'_, AB> {
     #[inline(always)]
     fn assert_zero<I: Into<Self::Expr>>(&mut self, x: I) {
         self.inner.assert_zero(self.condition.clone() * x.into());
+    }
+
+    /// The interaction happens where the condition is 1: its multiplicity is multiplied
+    /// by the condition.
+    #[inline(always)]
+    fn interact(
+        &mut self,
+        bus: Bus,
+        direction: Direction,
+        values: &[Self::Expr],
+        multiplicity: Self::Expr,
+    ) {
+        self.inner.interact(
+            bus,
+            direction,
+            values,
+            self.condition.clone() * multiplicity,
+        );
     }
 }

@@ -14,12 +14,16 @@
 
 mod builder;
 mod check;
+pub mod lookup;
 mod program;
 mod symbolic;
 
 pub use builder::{Air, AirBuilder, BaseAir, FilteredAirBuilder, Window};
-pub use check::{ConstraintFailure, DebugBuilder, TraceError, check_constraints};
+pub use check::{
+    ConstraintFailure, DebugBuilder, TraceError, UnbalancedBus, check_buses, check_constraints,
+};
 pub use kiln_field::Algebra;
+pub use lookup::{Bus, Direction, LookupPlan, SymbolicInteraction};
 pub use program::{ConstraintProgram, opcode};
 pub use symbolic::{
     Entry, SymbolicAirBuilder, SymbolicConstraints, SymbolicExpression, SymbolicVariable,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use kiln_field::{BabyBear, Field};
 
+use crate::lookup::{Bus, Direction, LookupPlan, SymbolicInteraction};
 use crate::{Air, AirBuilder, Window};
 
 /// Which value a variable names.
@@ -270,6 +271,7 @@ pub struct SymbolicAirBuilder {
     preprocessed: [Vec<SymbolicVariable>; 2],
     public: Vec<SymbolicVariable>,
     constraints: Vec<SymbolicExpression>,
+    interactions: Vec<SymbolicInteraction>,
 }
 
 impl SymbolicAirBuilder {
@@ -294,11 +296,17 @@ impl SymbolicAirBuilder {
                 })
                 .collect(),
             constraints: Vec::new(),
+            interactions: Vec::new(),
         }
     }
 
     pub fn constraints(self) -> Vec<SymbolicExpression> {
         self.constraints
+    }
+
+    /// The constraints and the interactions, in `eval` order.
+    pub fn into_parts(self) -> (Vec<SymbolicExpression>, Vec<SymbolicInteraction>) {
+        (self.constraints, self.interactions)
     }
 }
 
@@ -339,6 +347,21 @@ impl AirBuilder for SymbolicAirBuilder {
     fn assert_zero<I: Into<SymbolicExpression>>(&mut self, x: I) {
         self.constraints.push(x.into());
     }
+
+    fn interact(
+        &mut self,
+        bus: Bus,
+        direction: Direction,
+        values: &[SymbolicExpression],
+        multiplicity: SymbolicExpression,
+    ) {
+        self.interactions.push(SymbolicInteraction {
+            bus,
+            direction,
+            values: values.to_vec(),
+            multiplicity,
+        });
+    }
 }
 
 /// The AIR's constraints, in `eval` order.
@@ -350,8 +373,12 @@ pub fn symbolic_constraints<A: Air<SymbolicAirBuilder>>(air: &A) -> Vec<Symbolic
 /// evaluation of a wide AIR takes milliseconds; a prover computes this once per proof.
 #[derive(Clone, Debug)]
 pub struct SymbolicConstraints {
-    /// The constraints, in `eval` order.
+    /// The AIR's own constraints, in `eval` order.
     pub constraints: Vec<SymbolicExpression>,
+    /// Its LogUp interactions, in `eval` order.
+    pub interactions: Vec<SymbolicInteraction>,
+    /// How the interactions are batched into auxiliary columns.
+    pub lookup: LookupPlan,
     pub main_width: usize,
     pub preprocessed_width: usize,
     pub public_values: usize,
@@ -363,32 +390,49 @@ impl SymbolicConstraints {
         let pre = air.preprocessed_trace().map_or(0, |t| t.width());
         let mut b = SymbolicAirBuilder::new(air.width(), pre, air.num_public_values());
         air.eval(&mut b);
+        let (constraints, interactions) = b.into_parts();
+        let own_degree = constraints
+            .iter()
+            .map(SymbolicExpression::degree_multiple)
+            .max()
+            .unwrap_or(0);
+        let lookup = LookupPlan::new(&interactions, own_degree);
         Self {
-            constraints: b.constraints(),
+            constraints,
+            interactions,
+            lookup,
             main_width: air.width(),
             preprocessed_width: pre,
             public_values: air.num_public_values(),
         }
     }
 
-    /// The number of constraints.
+    /// The number of constraints: the AIR's own, then the lookup's
+    /// ([`LookupPlan::num_constraints`]).
     pub fn len(&self) -> usize {
-        self.constraints.len()
+        self.constraints.len() + self.lookup.num_constraints()
     }
 
     /// Whether there are no constraints.
     pub fn is_empty(&self) -> bool {
-        self.constraints.is_empty()
+        self.len() == 0
     }
 
-    /// The largest degree, as a multiple of the trace length (at least 1).
+    /// The largest degree, lookup constraints included, as a multiple of the trace length
+    /// (at least 1).
     pub fn max_degree(&self) -> usize {
         self.constraints
             .iter()
             .map(SymbolicExpression::degree_multiple)
             .max()
             .unwrap_or(0)
+            .max(self.lookup.degree)
             .max(1)
+    }
+
+    /// Auxiliary (BabyBear^4) columns of the lookup.
+    pub fn aux_width(&self) -> usize {
+        self.lookup.aux_width()
     }
 
     /// log2 of the number of quotient chunks (see [`quotient_degree`]).

@@ -30,6 +30,26 @@ pub enum ProveError {
         "the proof fails the out-of-domain check although the debug checker accepts the trace (a prover or backend bug)"
     )]
     SelfCheck,
+    #[error("a proof needs at least one table")]
+    NoTables,
+    #[error("{got} {what} given for {expected} tables")]
+    TableCount {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    #[error(
+        "the tables make {count} lookups (Σ height × interactions); LogUp counts in the field and needs fewer than p = 2013265921"
+    )]
+    TooManyLookups { count: u128 },
+    #[error(
+        "table {table}, row {row}: interaction #{interaction} has a zero LogUp denominator (a challenge collided with its fingerprint; probability about 2^-120)"
+    )]
+    LookupDenominator {
+        table: usize,
+        row: usize,
+        interaction: usize,
+    },
 }
 
 /// Why a proof was rejected. Every malformed or tampered proof yields one of these; the
@@ -73,4 +93,10 @@ pub enum VerifyError {
     FinalPoly { query: usize },
     #[error("the preprocessed commitment could not be computed: {reason}")]
     Preprocessed { reason: String },
+    #[error("the LogUp totals of the tables do not add up to zero: a bus is unbalanced")]
+    LookupSum,
+    #[error("table {table}: the lookup total is {}", if *.present { "present, but the table has no interactions" } else { "missing" })]
+    LookupTotal { table: usize, present: bool },
+    #[error("the instance makes {count} lookups (Σ height × interactions), at least p")]
+    TooManyLookups { count: u128 },
 }

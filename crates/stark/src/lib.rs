@@ -7,18 +7,22 @@
 //! before the queries). Fiat–Shamir runs through a Poseidon2 duplex sponge; commitments
 //! are Poseidon2 Merkle trees ([`kiln_hash`]); extension field BabyBear^4.
 //!
+//! * [`prove_tables`] proves several AIRs ("tables") of different heights at once, tied
+//!   together by LogUp buses ([`kiln_air::lookup`]); [`prove`] is its one-table case;
 //! * [`prove`] proves, and refuses a trace that breaks a constraint (the verifier's
 //!   out-of-domain check on its own openings; the debug checker then names the row);
 //! * [`verify`] depends on nothing of the prover and answers every malformed or tampered
 //!   proof with a [`VerifyError`];
 //! * [`StarkConfig`] has named presets and reports their security.
 
+mod batch;
 mod challenger;
 mod commit;
 mod config;
 mod domain;
 mod error;
 mod fri;
+mod lookup;
 mod proof;
 mod prover;
 mod transcript;
@@ -27,14 +31,16 @@ mod verifier;
 pub use challenger::Challenger;
 pub use config::{SecurityReport, StarkConfig};
 pub use error::{ProveError, VerifyError};
-pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof};
+pub use lookup::{AuxAir, AuxRowBuilder};
+pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof, TableProof};
 pub use prover::{
-    ProverAir, ProverBackend, ProverConstraintFolder, QuotientInputs, prove, prove_unchecked,
-    prove_unchecked_with, prove_with,
+    ProverAir, ProverBackend, ProverConstraintFolder, QuotientInputs, prove, prove_tables,
+    prove_tables_unchecked_with, prove_tables_with, prove_unchecked, prove_unchecked_with,
+    prove_with,
 };
 /// log2 of the largest two-adic subgroup of BabyBear: every domain (the LDE's above all)
 /// has at most 2^TWO_ADICITY points.
 pub(crate) const TWO_ADICITY: usize =
     <kiln_field::BabyBear as kiln_field::TwoAdicField>::TWO_ADICITY;
 
-pub use verifier::{VerifierAir, VerifierConstraintFolder, verify};
+pub use verifier::{VerifierAir, VerifierConstraintFolder, verify, verify_tables};

@@ -7,21 +7,33 @@ use serde::{Deserialize, Serialize};
 use crate::{StarkConfig, VerifyError};
 
 /// Bumped whenever the format or the transcript changes.
-pub const PROOF_VERSION: u32 = 2;
+pub const PROOF_VERSION: u32 = 3;
 
-/// A STARK proof.
+/// A STARK proof of one or more tables (AIRs) at once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Proof {
     pub version: u32,
     pub config: StarkConfig,
-    /// log2 of the trace length.
-    pub log_n: u8,
-    /// log2 of the number of quotient chunks.
-    pub log_quotient_chunks: u8,
-    pub trace_root: Digest,
+    /// Per table, in the order of the AIR set.
+    pub tables: Vec<TableProof>,
+    /// The main traces' LDEs, all tables in one commitment of mixed heights.
+    pub main_root: Digest,
+    /// The auxiliary (LogUp) columns of the tables that have interactions.
+    pub aux_root: Option<Digest>,
+    /// The quotient chunks of every table.
     pub quotient_root: Digest,
-    pub openings: Openings,
     pub fri: FriProof,
+}
+
+/// What a proof says about one table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TableProof {
+    /// log2 of the table's height.
+    pub log_n: u8,
+    /// The LogUp total of the table (its running sum's last value), present exactly when
+    /// the table has interactions; the totals of all tables add up to zero.
+    pub lookup_sum: Option<BabyBearExt4>,
+    pub openings: Openings,
 }
 
 /// Claimed evaluations at the out-of-domain point ζ (and ζ·ω for next rows).
@@ -31,6 +43,9 @@ pub struct Openings {
     pub trace_next: Vec<BabyBearExt4>,
     pub preprocessed_local: Vec<BabyBearExt4>,
     pub preprocessed_next: Vec<BabyBearExt4>,
+    /// The auxiliary columns' base-field columns (4 per BabyBear^4 column).
+    pub aux_local: Vec<BabyBearExt4>,
+    pub aux_next: Vec<BabyBearExt4>,
     /// The quotient chunks' base-field columns (4 per chunk: the coefficients of the
     /// extension element) at ζ.
     pub quotient: Vec<BabyBearExt4>,
@@ -51,8 +66,9 @@ pub struct FriProof {
 /// Everything opened for one query.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueryProof {
-    /// The committed input matrices' rows at the query index: trace, quotient, then the
-    /// preprocessed columns if any, each with its Merkle path.
+    /// The committed inputs' rows at the query index, each commitment with its Merkle
+    /// path: the preprocessed columns (if any table has some), the main traces, the
+    /// auxiliary columns (if any table has interactions), the quotient chunks.
     pub inputs: Vec<BatchOpening>,
     /// Per folding round, the group of values folded together, with its Merkle path.
     pub layers: Vec<BatchOpening>,
@@ -64,11 +80,18 @@ impl Proof {
         postcard::to_allocvec(self).expect("serialising to a Vec cannot fail")
     }
 
-    /// Reads a proof; malformed bytes are an error, never a panic.
+    /// Reads a proof; malformed bytes (trailing bytes included) are an error, never a
+    /// panic.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
-        let proof: Self = postcard::from_bytes(bytes).map_err(|e| VerifyError::Malformed {
-            reason: e.to_string(),
-        })?;
+        let (proof, rest): (Self, &[u8]) =
+            postcard::take_from_bytes(bytes).map_err(|e| VerifyError::Malformed {
+                reason: e.to_string(),
+            })?;
+        if !rest.is_empty() {
+            return Err(VerifyError::Malformed {
+                reason: format!("{} bytes after the proof", rest.len()),
+            });
+        }
         if proof.version != PROOF_VERSION {
             return Err(VerifyError::Version {
                 expected: PROOF_VERSION,
@@ -76,6 +99,11 @@ impl Proof {
             });
         }
         Ok(proof)
+    }
+
+    /// log2 of the first table's height (the trace length of a single-table proof).
+    pub fn log_n(&self) -> Option<u8> {
+        self.tables.first().map(|t| t.log_n)
     }
 
     /// Size of the serialised proof in bytes.

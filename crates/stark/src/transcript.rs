@@ -4,16 +4,18 @@
 //! and return the challenges sampled after them with the next phase, so neither side can
 //! take the steps in another order. In order:
 //!
-//! 1. the domain-separation tag, the configuration, the instance's shape and the public
-//!    values ([`StarkTranscript::new`]);
-//! 2. the preprocessed commitment (if any), the trace commitment → α, the constraint
-//!    combination challenge;
-//! 3. the quotient commitment → ζ, the out-of-domain point;
-//! 4. the openings at ζ and ζω → the batching challenge of the FRI input;
-//! 5. per FRI round, the layer's commitment → β, the folding challenge;
-//! 6. the final polynomial's coefficients;
-//! 7. the proof-of-work witness (absorbed only when grinding is on);
-//! 8. the query indices.
+//! 1. the domain-separation tag, the configuration, and per table the instance's shape
+//!    and public values ([`StarkTranscript::new`]);
+//! 2. the preprocessed commitment (if any), the main commitment → γ and β, the lookup
+//!    challenges;
+//! 3. the auxiliary commitment (if any) and every table's lookup total → α, the
+//!    constraint combination challenge;
+//! 4. the quotient commitment → ζ, the out-of-domain point;
+//! 5. every table's openings at ζ and ζω → the batching challenge of the FRI inputs;
+//! 6. per FRI round, the layer's commitment → β, the folding challenge;
+//! 7. the final polynomial's coefficients;
+//! 8. the proof-of-work witness (absorbed only when grinding is on);
+//! 9. the query indices.
 
 use kiln_field::{BabyBear, BabyBearExt4};
 use kiln_hash::Digest;
@@ -23,15 +25,17 @@ use crate::challenger::Challenger;
 use crate::proof::Openings;
 
 /// The transcript's domain-separation tag (carries the proof version).
-const TRANSCRIPT_TAG: &[u8] = b"kiln-stark-v1";
+const TRANSCRIPT_TAG: &[u8] = b"kiln-stark-v3";
 
-/// The instance's shape, absorbed before any commitment.
+/// One table's shape, absorbed before any commitment.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Instance<'a> {
     pub log_n: usize,
     pub log_chunks: usize,
     pub width: usize,
     pub preprocessed_width: usize,
+    /// BabyBear^4 columns of the lookup (0 without interactions).
+    pub aux_width: usize,
     pub public_values: &'a [BabyBear],
 }
 
@@ -39,29 +43,33 @@ pub(crate) struct Instance<'a> {
 #[derive(Debug)]
 pub(crate) struct StarkTranscript(Challenger);
 
-/// Phase 3: the quotient commitment comes next.
+/// Phase 3: the auxiliary commitment and the lookup totals come next.
+#[derive(Debug)]
+pub(crate) struct AuxPhase(Challenger);
+
+/// Phase 4: the quotient commitment comes next.
 #[derive(Debug)]
 pub(crate) struct QuotientPhase(Challenger);
 
-/// Phase 4: the openings at ζ and ζω come next.
+/// Phase 5: the openings at ζ and ζω come next.
 #[derive(Debug)]
 pub(crate) struct OpeningPhase(Challenger);
 
-/// Phases 5 and 6: the FRI layers' commitments, then the final polynomial.
+/// Phases 6 and 7: the FRI layers' commitments, then the final polynomial.
 #[derive(Debug)]
 pub(crate) struct FriCommitPhase(Challenger);
 
-/// Phase 7: the proof-of-work witness comes next.
+/// Phase 8: the proof-of-work witness comes next.
 #[derive(Debug)]
 pub(crate) struct PowPhase(Challenger);
 
-/// Phase 8: only the query indices are left.
+/// Phase 9: only the query indices are left.
 #[derive(Debug)]
 pub(crate) struct QueryPhase(Challenger);
 
 impl StarkTranscript {
-    /// A transcript with the tag, the configuration and the instance absorbed.
-    pub fn new(config: &StarkConfig, instance: &Instance<'_>) -> Self {
+    /// A transcript with the tag, the configuration and every table's instance absorbed.
+    pub fn new(config: &StarkConfig, tables: &[Instance<'_>]) -> Self {
         let mut ch = Challenger::new(TRANSCRIPT_TAG);
         for v in [
             u64::from(config.log_blowup),
@@ -69,28 +77,56 @@ impl StarkTranscript {
             u64::from(config.query_pow_bits),
             u64::from(config.log_folding_arity),
             u64::from(config.log_final_poly_len),
-            instance.log_n as u64,
-            instance.log_chunks as u64,
-            instance.width as u64,
-            instance.preprocessed_width as u64,
-            instance.public_values.len() as u64,
+            tables.len() as u64,
         ] {
             ch.observe_u64(v);
         }
-        ch.observe_slice(instance.public_values);
+        for t in tables {
+            for v in [
+                t.log_n,
+                t.log_chunks,
+                t.width,
+                t.preprocessed_width,
+                t.aux_width,
+                t.public_values.len(),
+            ] {
+                ch.observe_u64(v as u64);
+            }
+            ch.observe_slice(t.public_values);
+        }
         Self(ch)
     }
 
-    /// Absorbs the preprocessed commitment (if any), then the trace's; samples α.
-    pub fn observe_trace(
+    /// Absorbs the preprocessed commitment (if any), then the main one; samples the
+    /// lookup challenges γ and β.
+    pub fn observe_main(
         mut self,
         preprocessed_root: Option<&Digest>,
-        trace_root: &Digest,
-    ) -> (QuotientPhase, BabyBearExt4) {
+        main_root: &Digest,
+    ) -> (AuxPhase, [BabyBearExt4; 2]) {
         if let Some(root) = preprocessed_root {
             self.0.observe_digest(root);
         }
-        self.0.observe_digest(trace_root);
+        self.0.observe_digest(main_root);
+        let gamma = self.0.sample_ext();
+        let beta = self.0.sample_ext();
+        (AuxPhase(self.0), [gamma, beta])
+    }
+}
+
+impl AuxPhase {
+    /// Absorbs the auxiliary commitment (if any) and the lookup totals; samples α.
+    pub fn observe_aux(
+        mut self,
+        aux_root: Option<&Digest>,
+        sums: &[BabyBearExt4],
+    ) -> (QuotientPhase, BabyBearExt4) {
+        if let Some(root) = aux_root {
+            self.0.observe_digest(root);
+        }
+        for s in sums {
+            self.0.observe_ext(*s);
+        }
         let alpha = self.0.sample_ext();
         (QuotientPhase(self.0), alpha)
     }
@@ -106,18 +142,26 @@ impl QuotientPhase {
 }
 
 impl OpeningPhase {
-    /// Absorbs the openings (trace at ζ, at ζω, preprocessed at ζ, at ζω, quotient);
-    /// samples the challenge that batches them into FRI's input.
-    pub fn observe_openings(mut self, o: &Openings) -> (FriCommitPhase, BabyBearExt4) {
-        for v in o
-            .trace_local
-            .iter()
-            .chain(&o.trace_next)
-            .chain(&o.preprocessed_local)
-            .chain(&o.preprocessed_next)
-            .chain(&o.quotient)
-        {
-            self.0.observe_ext(*v);
+    /// Absorbs every table's openings (trace at ζ, at ζω, preprocessed at ζ, at ζω,
+    /// auxiliary at ζ, at ζω, quotient); samples the challenge that batches them into
+    /// FRI's input.
+    pub fn observe_openings<'a>(
+        mut self,
+        tables: impl IntoIterator<Item = &'a Openings>,
+    ) -> (FriCommitPhase, BabyBearExt4) {
+        for o in tables {
+            for v in o
+                .trace_local
+                .iter()
+                .chain(&o.trace_next)
+                .chain(&o.preprocessed_local)
+                .chain(&o.preprocessed_next)
+                .chain(&o.aux_local)
+                .chain(&o.aux_next)
+                .chain(&o.quotient)
+            {
+                self.0.observe_ext(*v);
+            }
         }
         let fri_alpha = self.0.sample_ext();
         (FriCommitPhase(self.0), fri_alpha)

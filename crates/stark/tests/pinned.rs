@@ -29,97 +29,97 @@ fn configs() -> Vec<(&'static str, StarkConfig)> {
     v
 }
 
-/// (air, config, sha256 of the proof bytes), produced before the stage-2 house refactor.
+/// (air, config, sha256 of the proof bytes): proof format 3 (multi-table proofs, LogUp).
 const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "standard",
-        "8beb7f90bce0a545905bc302136cb82640d88c726ba5f984fad81a683f2169fa",
+        "bcb01b267f03f734068acdc40169c4d455771e6671289703a12fd21cae8bd60e",
     ),
     (
         "fixed-columns",
         "standard",
-        "4ab64cd1c7c5c30298de584dd24fdfd9a6ea959db5cd7ab233169dc97a773ab4",
+        "9425717323481a8752df0f3b68881a5a47fb2606afa30f8a53122f409d77d453",
     ),
     (
         "poseidon2",
         "standard",
-        "5cbfc4400aefc45ac6130547e019751d6721ee33456573353431ce10369c6088",
+        "7665b68844622a3cea881358a89e72dcbc805972de76445ba191bb26ef322529",
     ),
     (
         "fibonacci",
         "plonky3-bench",
-        "8392a1bf6d1e7bc365ae03cafec619d09ad409942cd90f670c42fe46eb7d2243",
+        "7ddc4503217fb4c32025980f3400ea9d97b05185ac00c3cd8fc37e3439dee4be",
     ),
     (
         "fixed-columns",
         "plonky3-bench",
-        "b68b3ca5cde2ee65e51c776e48971ef521cc0c7dde44c8ebb6b157e4933858e8",
+        "a38250200a326c56e46ad62442bc5775d40f86bc7ce65c70a2f83db9a52333e8",
     ),
     (
         "poseidon2",
         "plonky3-bench",
-        "f260d44b7d6f61d8b86a9d9b3dd39533ebd1324ffe420c0d759fb6d82b5bd00a",
+        "fc67bb20f30af77f07673a0453fbd5c7857c892038f956894336d12ffdda1a91",
     ),
     (
         "fibonacci",
         "compact",
-        "17f0cd6b911b141a0a0aefd9c6a9fd5db179ddcd30b5c6229ff167deac6f7298",
+        "7f690ffd190713155d36455885c9c2b251ecdba5ecac82da8f6c1b7a4eb95c0b",
     ),
     (
         "fixed-columns",
         "compact",
-        "6cf87626efce5de72ef11c1b4cb4eeaf252ee66139f8b592cb905c8bc3f49167",
+        "fd0011aae1704e82bed0e74b2f43fb9d3ceab71e3b8e8a34b8c9df05749ef67c",
     ),
     (
         "poseidon2",
         "compact",
-        "f974f92e2ec45c33e2455625cdb0bf6c0da68a4486a39720d0e36493650a70ec",
+        "b9c632d87d57ec433818954e3f23eb29cad5e4d70bc297731fc9348ff47bf94f",
     ),
     (
         "fibonacci",
         "conservative",
-        "2e157d0184c09c004ffaa948a1854a59ed39f4bce80de535968f000166579f94",
+        "90c6ea1beaea837fdd893e7f67cd160485f7c6b4244230d74e0bcd0595a78832",
     ),
     (
         "fixed-columns",
         "conservative",
-        "8a6261b82947dca88266e0aa3d566d68e1bffa47a819e5b401ab656a9abb3a55",
+        "972c2eabfca8e67bbd11ee63ef00bac9af782df3922e7b872a5f305b899d0e29",
     ),
     (
         "poseidon2",
         "conservative",
-        "499ccc6e17089c5ef2c78af68d027c1260cbf97adbdc90507d6f7f13666e9962",
+        "26ddaab15cf67f261a2c94cdf2a4daa0d454395928c25bf1d7d7c8cfeff045bb",
     ),
     (
         "fibonacci",
         "test",
-        "7e4cd1ce4a847af3cba6657c2600f0ea824011ae3a608eebc1b9f10bd5fe6ff7",
+        "b69b1975645c03d19f8b3597e116a34ca1cc6b1db8bf7c1dc79c80ef45fa99ad",
     ),
     (
         "fixed-columns",
         "test",
-        "f10d70e06131d0a6f9e0a82121e08f05c38625b012330ad12820ed54ea831f2f",
+        "f27c572ab54e653a60e2093a1a5599d9cfd7bbe7b3eea4a856c983f550221ce5",
     ),
     (
         "poseidon2",
         "test",
-        "764a5a3be95c313ab610b09fef1d829582741e5cb8ebba791d16c6de1c1462f7",
+        "86f7ddcf31df67b019fda17a2ca7c0743135277f59f2437196fca92f2f109c85",
     ),
     (
         "fibonacci",
         "arity4-final2-pow2",
-        "dcce2de39658323ee5c3698e01df3cfed5d68c5225cc74e202f7158ecdf2ece4",
+        "241d9d56c3ab8841fc5397c4a8a7871a8f7a6c19079550afddebee9c564fdcb6",
     ),
     (
         "fixed-columns",
         "arity4-final2-pow2",
-        "ed89cef88596630de1339304c5316ecb3655e92345379f664e36b19a77c4cc6b",
+        "e48823de47a5751702e97cb7b70f75e459d66920b08210582f5d644185cddb3a",
     ),
     (
         "poseidon2",
         "arity4-final2-pow2",
-        "c79a55b98d2b1cacd298592b5869d20d9a55f20428f1d97e76d36d8f595bdf7d",
+        "848a3849ac41d109a9ec952fa267b4b9e72d1f7481ad367bd2481674e235447f",
     ),
 ];
 

@@ -39,35 +39,47 @@ fn tamperings(proof: &Proof) -> Vec<(String, Proof)> {
         out.push((name, p));
     };
     push("version".into(), &|p| p.version += 1);
-    push("log_n".into(), &|p| p.log_n += 1);
-    push("log_quotient_chunks".into(), &|p| {
-        p.log_quotient_chunks += 1
+    push("log_n".into(), &|p| p.tables[0].log_n += 1);
+    push("lookup total added".into(), &|p| {
+        p.tables[0].lookup_sum = Some(BabyBearExt4::ZERO)
+    });
+    push("aux root added".into(), &|p| {
+        p.aux_root = Some([BabyBear::ZERO; 8])
+    });
+    push("table added".into(), &|p| {
+        p.tables.push(p.tables[0].clone())
+    });
+    push("table dropped".into(), &|p| {
+        p.tables.pop();
     });
     for i in 0..8 {
-        push(format!("trace_root[{i}]"), &|p| bump(&mut p.trace_root[i]));
+        push(format!("main_root[{i}]"), &|p| bump(&mut p.main_root[i]));
         push(format!("quotient_root[{i}]"), &|p| {
             bump(&mut p.quotient_root[i])
         });
     }
-    let o = &proof.openings;
+    let o = &proof.tables[0].openings;
     for i in 0..o.trace_local.len() {
         push(format!("trace_local[{i}]"), &|p| {
-            bump_ext(&mut p.openings.trace_local[i])
+            bump_ext(&mut p.tables[0].openings.trace_local[i])
         });
         push(format!("trace_next[{i}]"), &|p| {
-            bump_ext(&mut p.openings.trace_next[i])
+            bump_ext(&mut p.tables[0].openings.trace_next[i])
         });
     }
     for i in 0..o.quotient.len() {
         push(format!("quotient[{i}]"), &|p| {
-            bump_ext(&mut p.openings.quotient[i])
+            bump_ext(&mut p.tables[0].openings.quotient[i])
         });
     }
     push("extra opening".into(), &|p| {
-        p.openings.trace_local.push(BabyBearExt4::ZERO)
+        p.tables[0].openings.trace_local.push(BabyBearExt4::ZERO)
+    });
+    push("extra aux opening".into(), &|p| {
+        p.tables[0].openings.aux_local.push(BabyBearExt4::ZERO)
     });
     push("missing opening".into(), &|p| {
-        p.openings.quotient.pop();
+        p.tables[0].openings.quotient.pop();
     });
     for r in 0..proof.fri.layer_roots.len() {
         push(format!("layer_root[{r}]"), &|p| {
@@ -144,6 +156,12 @@ fn random_byte_flips_are_rejected_without_panics() {
     let proof = prove(&CONFIG, &FibonacciAir, &trace, &pis).unwrap();
     let bytes = proof.to_bytes();
     assert_eq!(Proof::from_bytes(&bytes).unwrap(), proof);
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(
+        Proof::from_bytes(&longer).is_err(),
+        "trailing bytes are accepted"
+    );
     let mut rng = ChaCha20Rng::seed_from_u64(9);
     for _ in 0..400 {
         let mut b = bytes.clone();

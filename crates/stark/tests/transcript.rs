@@ -15,33 +15,40 @@ use kiln_stark::{Challenger, Proof, StarkConfig, prove, verify};
 /// witness solves the puzzle, and the query indices.
 fn replay(proof: &Proof, width: usize, public_values: &[BabyBear]) -> (bool, Vec<usize>) {
     let c = &proof.config;
-    let mut ch = Challenger::new(b"kiln-stark-v1");
+    let log_n = proof.tables[0].log_n;
+    let mut ch = Challenger::new(b"kiln-stark-v3");
     for v in [
         u64::from(c.log_blowup),
         u64::from(c.num_queries),
         u64::from(c.query_pow_bits),
         u64::from(c.log_folding_arity),
         u64::from(c.log_final_poly_len),
-        u64::from(proof.log_n),
-        u64::from(proof.log_quotient_chunks),
+        1, // tables
+        u64::from(log_n),
+        kiln_air::quotient_degree(&FibonacciAir) as u64,
         width as u64,
         0, // preprocessed width
+        0, // auxiliary width
         public_values.len() as u64,
     ] {
         ch.observe_u64(v);
     }
     ch.observe_slice(public_values);
-    ch.observe_digest(&proof.trace_root);
+    ch.observe_digest(&proof.main_root);
+    let _gamma = ch.sample_ext();
+    let _beta = ch.sample_ext();
     let _alpha = ch.sample_ext();
     ch.observe_digest(&proof.quotient_root);
     let _zeta = ch.sample_ext();
-    let o = &proof.openings;
+    let o = &proof.tables[0].openings;
     for v in o
         .trace_local
         .iter()
         .chain(&o.trace_next)
         .chain(&o.preprocessed_local)
         .chain(&o.preprocessed_next)
+        .chain(&o.aux_local)
+        .chain(&o.aux_next)
         .chain(&o.quotient)
     {
         ch.observe_ext(*v);
@@ -55,7 +62,7 @@ fn replay(proof: &Proof, width: usize, public_values: &[BabyBear]) -> (bool, Vec
         ch.observe_ext(*c);
     }
     let pow_ok = ch.check_witness(u32::from(c.query_pow_bits), proof.fri.pow_witness);
-    let log_big = u32::from(proof.log_n) + u32::from(c.log_blowup);
+    let log_big = u32::from(log_n) + u32::from(c.log_blowup);
     let indices = (0..c.num_queries)
         .map(|_| ch.sample_bits(log_big))
         .collect();
@@ -77,7 +84,7 @@ fn replayed_transcript_matches_the_prover() {
         let pis = vec![a, b, fibonacci_result(log_n, a, b)];
         let proof = prove(&config, &FibonacciAir, &trace, &pis).unwrap();
         verify(&config, &FibonacciAir, &proof, &pis).unwrap();
-        let width = proof.openings.trace_local.len();
+        let width = proof.tables[0].openings.trace_local.len();
         let (pow_ok, indices) = replay(&proof, width, &pis);
         assert!(
             pow_ok,
@@ -89,7 +96,7 @@ fn replayed_transcript_matches_the_prover() {
         };
         let mmcs = MerkleTreeMmcs::new();
         for (q, (query, &index)) in proof.fri.queries.iter().zip(&indices).enumerate() {
-            mmcs.verify_batch(&proof.trace_root, &[dims], index, &query.inputs[0])
+            mmcs.verify_batch(&proof.main_root, &[dims], index, &query.inputs[0])
                 .unwrap_or_else(|e| panic!("log_n {log_n}, query {q} at {index}: {e}"));
         }
     }

@@ -124,11 +124,12 @@ impl ExampleAir {
         proof: &Proof,
         pis: &[BabyBear],
     ) -> Result<(), VerifyError> {
-        if u32::from(proof.log_n) != self.log_n {
+        let log_n = proof.log_n().map_or(0, u32::from);
+        if log_n != self.log_n {
             return Err(VerifyError::Shape {
                 what: "trace rows (log2) in the file header",
                 expected: self.log_n as usize,
-                got: proof.log_n.into(),
+                got: log_n as usize,
             });
         }
         match self.name {

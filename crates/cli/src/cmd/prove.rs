@@ -121,7 +121,7 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
     println!(
         "valid: {} with 2^{} rows, verified in {:.1} ms; preset {}: {}",
         file.air.describe(),
-        file.proof.log_n,
+        file.proof.log_n().unwrap_or(0),
         start.elapsed().as_secs_f64() * 1e3,
         args.preset,
         describe(&config)

@@ -41,16 +41,23 @@ pub(crate) struct CommitPhaseResult<B: ProverBackend> {
     pub final_poly: Vec<BabyBearExt4>,
 }
 
-/// The commit phase on `input` (bit-reversed over g·⟨ω_N⟩): per round, commit the layer,
-/// absorb its root, sample β and fold; then interpolate the final polynomial and absorb
-/// it.
+/// The commit phase on `inputs` (one per size of `schedule.input_log_sizes`, tallest
+/// first, each bit-reversed over g·⟨ω⟩): per round, commit the layer, absorb its root,
+/// sample β, fold, and roll in the input of the new size if there is one; then
+/// interpolate the final polynomial and absorb it.
 pub(crate) fn commit_phase<B: ProverBackend>(
     backend: &B,
     schedule: &FriSchedule,
     mut transcript: FriCommitPhase,
-    input: B::Buffer<BabyBearExt4>,
+    inputs: Vec<B::Buffer<BabyBearExt4>>,
 ) -> Result<(CommitPhaseResult<B>, PowPhase), ProveError> {
-    let mut layer = input;
+    let mut inputs = schedule
+        .input_log_sizes
+        .iter()
+        .copied()
+        .zip(inputs)
+        .peekable();
+    let (_, mut layer) = inputs.next().expect("FRI has at least one input");
     let mut log_size = schedule.log_size;
     let mut shift = LDE_SHIFT;
     let mut layers = Vec::with_capacity(schedule.log_arities.len());
@@ -69,7 +76,11 @@ pub(crate) fn commit_phase<B: ProverBackend>(
         });
         log_size -= log_arity;
         shift = shift.exp_power_of_2(log_arity);
+        if let Some((_, input)) = inputs.next_if(|(s, _)| *s == log_size) {
+            backend.ext_add_scaled(&mut layer, beta.exp_power_of_2(log_arity), &input)?;
+        }
     }
+    debug_assert!(inputs.next().is_none(), "every input is rolled in");
 
     // The final polynomial: interpolate the last layer (bit-reversed over shift·⟨ω⟩).
     let last = backend.download(&layer)?;
@@ -97,8 +108,7 @@ pub(crate) fn answer_queries<B: ProverBackend>(
     Ok(per_layer)
 }
 
-/// FRI on `input` (bit-reversed over g·⟨ω_N⟩): the commit phase, grinding and the
-/// queries. `open_input` opens the committed inputs at the query indices (per input, one
+/// FRI on `inputs` (see [`commit_phase`]): the commit phase, grinding and the queries. `open_input` opens the committed inputs at the query indices (per input, one
 /// opening per query).
 pub(crate) fn prove<B: ProverBackend>(
     backend: &B,
@@ -106,11 +116,11 @@ pub(crate) fn prove<B: ProverBackend>(
     query_pow_bits: u32,
     num_queries: usize,
     transcript: FriCommitPhase,
-    input: B::Buffer<BabyBearExt4>,
+    inputs: Vec<B::Buffer<BabyBearExt4>>,
     open_input: impl FnOnce(&[usize]) -> Result<Vec<Vec<BatchOpening>>, ProveError>,
 ) -> Result<FriProof, ProveError> {
     let (committed, transcript) = debug_span!("commit phase")
-        .in_scope(|| commit_phase(backend, schedule, transcript, input))?;
+        .in_scope(|| commit_phase(backend, schedule, transcript, inputs))?;
     let (pow_witness, transcript) =
         debug_span!("grinding").in_scope(|| transcript.grind(query_pow_bits));
     let _query_span = debug_span!("query phase").entered();

@@ -12,16 +12,17 @@ use crate::proof::{FriProof, QueryProof};
 use crate::transcript::FriCommitPhase;
 use crate::verifier::shape;
 
-/// Verifies `proof` for an input over g·⟨ω_N⟩ (N = 2^schedule.log_size). `open_input`
-/// checks query `qi`'s openings of the committed inputs at `index` and returns the input's
-/// value there.
+/// Verifies `proof` for inputs of the sizes `schedule.input_log_sizes` (the tallest over
+/// g·⟨ω_N⟩, N = 2^schedule.log_size). `open_input` checks query `qi`'s openings of the
+/// committed inputs at `index` (in the tallest domain) and returns every input's value
+/// there, tallest first.
 pub(crate) fn verify(
     schedule: &FriSchedule,
     query_pow_bits: u32,
     num_queries: usize,
     proof: &FriProof,
     mut transcript: FriCommitPhase,
-    mut open_input: impl FnMut(usize, usize, &QueryProof) -> Result<BabyBearExt4, VerifyError>,
+    mut open_input: impl FnMut(usize, usize, &QueryProof) -> Result<Vec<BabyBearExt4>, VerifyError>,
 ) -> Result<(), VerifyError> {
     let rounds = schedule.log_arities.len();
     shape("FRI rounds", rounds, proof.layer_roots.len())?;
@@ -49,7 +50,11 @@ pub(crate) fn verify(
         .map(|&a| kiln::FriFolder::new(a))
         .collect();
     for (qi, (query, &index)) in proof.queries.iter().zip(&indices).enumerate() {
-        let mut value = open_input(qi, index, query)?;
+        let values = open_input(qi, index, query)?;
+        shape("FRI inputs", schedule.input_log_sizes.len(), values.len())?;
+        let mut inputs = schedule.input_log_sizes.iter().copied().zip(values);
+        let (_, mut value) = inputs.next().expect("at least one input");
+        let mut inputs = inputs.peekable();
         shape("opened FRI rounds", rounds, query.layers.len())?;
         let mut i = index;
         let mut log_size = schedule.log_size;
@@ -91,6 +96,9 @@ pub(crate) fn verify(
             i = q;
             log_size -= log_arity;
             shift = shift.exp_power_of_2(log_arity);
+            if let Some((_, r)) = inputs.next_if(|(s, _)| *s == log_size) {
+                value += beta.exp_power_of_2(log_arity) * r;
+            }
         }
         let x_final = lde_point(shift, log_size, i);
         if eval_poly(&proof.final_poly, x_final.into()) != value {

@@ -1,12 +1,16 @@
 //! The prover.
 
+mod ext;
 mod folder;
 mod open;
 mod quotient;
 
 use kiln::merkle::{BackendTree, MatrixRef, MerkleOps};
 use kiln::{Backend, CpuBackend, CudaBackend, EmuBackend, NttOps, Order, QuotientSpec, StarkOps};
-use kiln_air::{Air, ConstraintProgram, DebugBuilder, SymbolicConstraints, check_constraints};
+use kiln_air::{
+    Air, ConstraintProgram, DebugBuilder, SymbolicConstraints, TraceError, check_buses,
+    check_constraints,
+};
 #[cfg(target_arch = "aarch64")]
 use kiln_field::packed::PackedNeon;
 #[cfg(target_arch = "x86_64")]
@@ -16,18 +20,20 @@ use tracing::{debug_span, info_span};
 
 pub use folder::ProverConstraintFolder;
 
+use crate::batch::{Part, TableShape, commitments, opening_groups};
 use crate::domain::{LDE_SHIFT, root};
 use crate::fri::{self, FriSchedule};
-use crate::proof::{Openings, PROOF_VERSION, Proof};
+use crate::lookup::{AuxAir, LookupChallenges, aux_trace};
+use crate::proof::{Openings, PROOF_VERSION, Proof, TableProof};
 use crate::transcript::{Instance, StarkTranscript};
-use crate::verifier::{VerifierAir, ood_identity_holds};
+use crate::verifier::{OodLookup, VerifierAir, ood_identity_holds};
 use crate::{ProveError, StarkConfig};
 
 /// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder
 /// at every SIMD level ([`PackedAir`]), at the out-of-domain point (the self-check) and by
 /// the debug checker. An AIR written for any `AB: AirBuilder` is all of these.
-pub trait ProverAir: VerifierAir + PackedAir + for<'a> Air<DebugBuilder<'a>> {}
-impl<A> ProverAir for A where A: VerifierAir + PackedAir + for<'a> Air<DebugBuilder<'a>> {}
+pub trait ProverAir: VerifierAir + PackedAir + AuxAir + for<'a> Air<DebugBuilder<'a>> {}
+impl<A> ProverAir for A where A: VerifierAir + PackedAir + AuxAir + for<'a> Air<DebugBuilder<'a>> {}
 
 /// An AIR the CPU prover's folder can evaluate with the vector type of every SIMD level of
 /// this architecture (`kiln_field::packed`).
@@ -78,9 +84,12 @@ pub trait ProverBackend: NttOps + StarkOps + MerkleOps + Sync {
     /// in natural order (see [`QuotientInputs`]).
     fn quotient_chunks<A: ProverAir>(
         &self,
-        _air: &A,
+        air: &A,
         q: &QuotientInputs<'_, Self>,
     ) -> Result<Self::Buffer<BabyBear>, ProveError> {
+        if !q.symbolic.lookup.is_empty() {
+            return host_quotient(self, air, q);
+        }
         let program = ConstraintProgram::from_symbolic(q.symbolic);
         let log_m = (q.log_n + q.log_chunks) as u32;
         let main = self.quotient_domain_columns(q.trace_lde, q.lde_height, log_m, q.trace_width)?;
@@ -117,6 +126,51 @@ pub struct QuotientInputs<'a, B: Backend + ?Sized> {
     pub symbolic: &'a SymbolicConstraints,
     pub public_values: &'a [BabyBear],
     pub alpha: BabyBearExt4,
+    /// The auxiliary (LogUp) LDE and its base width (4 per BabyBear^4 column).
+    pub aux_lde: Option<(&'a B::Buffer<BabyBear>, usize)>,
+    /// The lookup challenges and the table's total, when it has interactions.
+    pub(crate) lookup: Option<&'a QuotientLookup>,
+}
+
+/// What the lookup constraints read besides the columns.
+#[derive(Debug)]
+pub(crate) struct QuotientLookup {
+    pub challenges: LookupChallenges,
+    pub total: BabyBearExt4,
+}
+
+/// The quotient of a table with interactions on a device backend: its constraint
+/// programs do not cover the lookup constraints yet, so the columns come to the host and
+/// the CPU evaluates them (one-lane level: the same words as every other level).
+fn host_quotient<B: ProverBackend + ?Sized, A: ProverAir>(
+    backend: &B,
+    air: &A,
+    q: &QuotientInputs<'_, B>,
+) -> Result<B::Buffer<BabyBear>, ProveError> {
+    let trace = backend.download(q.trace_lde)?;
+    let pre = q
+        .preprocessed_lde
+        .map(|(b, w)| backend.download(b).map(|v| (v, w)))
+        .transpose()?;
+    let aux = q
+        .aux_lde
+        .map(|(b, w)| backend.download(b).map(|v| (v, w)))
+        .transpose()?;
+    let host = QuotientInputs::<CpuBackend> {
+        trace_lde: &trace,
+        trace_width: q.trace_width,
+        preprocessed_lde: pre.as_ref().map(|(v, w)| (v, *w)),
+        lde_height: q.lde_height,
+        log_n: q.log_n,
+        log_chunks: q.log_chunks,
+        symbolic: q.symbolic,
+        public_values: q.public_values,
+        alpha: q.alpha,
+        aux_lde: aux.as_ref().map(|(v, w)| (v, *w)),
+        lookup: q.lookup,
+    };
+    let simd = Simd::<BabyBear>::new().expect("the scalar level is always available");
+    Ok(backend.upload(&quotient::quotient_chunks(simd, air, &host))?)
 }
 
 impl ProverBackend for CpuBackend {
@@ -150,25 +204,30 @@ impl ProverBackend for EmuBackend {}
 
 impl ProverBackend for CudaBackend {}
 
-/// A committed LDE: its columns over g·⟨ω_N⟩ in bit-reversed order, and its tree.
-struct Committed<B: ProverBackend> {
+/// An LDE on the backend: `width` columns over g·⟨ω_N⟩ (N = `height`), bit-reversed.
+struct Lde<B: ProverBackend> {
     lde: B::Buffer<BabyBear>,
     width: usize,
-    tree: BackendTree<B>,
+    height: usize,
+}
+
+impl<B: ProverBackend> Lde<B> {
+    fn matrix(&self) -> MatrixRef<'_, B> {
+        MatrixRef::new(&self.lde, self.width, self.height)
+    }
 }
 
 /// Extends `width` columns of 2^log_n values (column-major, on the backend) by
-/// 2^log_blowup and commits them. Columns come in `shifts.len()` equal groups; group s is
-/// extended with shift `shifts[s]` (its values lie over a coset whose LDE lands on the
-/// common domain).
-fn lde_commit<B: ProverBackend>(
+/// 2^log_blowup. Columns come in `shifts.len()` equal groups; group s is extended with
+/// shift `shifts[s]` (its values lie over a coset whose LDE lands on the common domain).
+fn extend<B: ProverBackend>(
     backend: &B,
     values: &B::Buffer<BabyBear>,
     width: usize,
     log_n: usize,
     log_blowup: usize,
     shifts: &[BabyBear],
-) -> Result<Committed<B>, ProveError> {
+) -> Result<Lde<B>, ProveError> {
     let (log_n32, log_blowup32) = (log_n as u32, log_blowup as u32);
     let lde = debug_span!("lde").in_scope(|| {
         if let [shift] = shifts {
@@ -183,13 +242,21 @@ fn lde_commit<B: ProverBackend>(
             )
         }
     })?;
-    let tree = debug_span!("merkle").in_scope(|| {
-        backend.merkle_commit(&[MatrixRef::new(&lde, width, 1 << (log_n + log_blowup))])
-    })?;
-    Ok(Committed { lde, width, tree })
+    Ok(Lde {
+        lde,
+        width,
+        height: 1 << (log_n + log_blowup),
+    })
 }
 
-/// Proves that `trace` satisfies `air` with `public_values`, on the CPU.
+/// One commitment to several LDEs (mixed heights).
+fn commit<B: ProverBackend>(backend: &B, ldes: &[&Lde<B>]) -> Result<BackendTree<B>, ProveError> {
+    let matrices: Vec<MatrixRef<'_, B>> = ldes.iter().map(|l| l.matrix()).collect();
+    Ok(debug_span!("merkle").in_scope(|| backend.merkle_commit(&matrices))?)
+}
+
+/// Proves that `trace` satisfies `air` with `public_values`, on the CPU: a proof of one
+/// table ([`prove_tables`]).
 ///
 /// A trace that does not satisfy the AIR is an error naming the row and the constraint
 /// ([`check_constraints`]), not a proof that fails to verify. The check costs almost
@@ -214,7 +281,14 @@ pub fn prove_with<B: ProverBackend, A: ProverAir>(
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
 ) -> Result<Proof, ProveError> {
-    prove_inner(backend, config, air, trace, public_values, true)
+    prove_inner(
+        backend,
+        config,
+        core::slice::from_ref(air),
+        core::slice::from_ref(trace),
+        &[public_values],
+        true,
+    )
 }
 
 /// [`prove`] without the trace check: what a cheating prover runs. For soundness
@@ -238,41 +312,86 @@ pub fn prove_unchecked_with<B: ProverBackend, A: ProverAir>(
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
 ) -> Result<Proof, ProveError> {
-    prove_inner(backend, config, air, trace, public_values, false)
+    prove_inner(
+        backend,
+        config,
+        core::slice::from_ref(air),
+        core::slice::from_ref(trace),
+        &[public_values],
+        false,
+    )
 }
 
-/// The prover; `check`: check the trace against the AIR (see [`check_trace`]).
-fn prove_inner<B: ProverBackend, A: ProverAir>(
+/// Proves several tables at once, on the CPU: table t is `traces[t]` under `tables[t]`
+/// with `public_values[t]`; the tables may have any heights (powers of two) and exchange
+/// tuples over LogUp buses ([`kiln_air::lookup`]). One transcript, one commitment per
+/// round for all tables, one FRI.
+///
+/// A witness that breaks a constraint of a table, or leaves a bus unbalanced, is an error
+/// naming the table, the row and constraint, or the bus, the tuple and the tables that
+/// send and receive it.
+pub fn prove_tables<A: ProverAir>(
+    config: &StarkConfig,
+    tables: &[A],
+    traces: &[ColMajorMatrix],
+    public_values: &[&[BabyBear]],
+) -> Result<Proof, ProveError> {
+    prove_tables_with(&CpuBackend::new(), config, tables, traces, public_values)
+}
+
+/// [`prove_tables`] on `backend`; every backend produces the same proof.
+pub fn prove_tables_with<B: ProverBackend, A: ProverAir>(
     backend: &B,
+    config: &StarkConfig,
+    tables: &[A],
+    traces: &[ColMajorMatrix],
+    public_values: &[&[BabyBear]],
+) -> Result<Proof, ProveError> {
+    prove_inner(backend, config, tables, traces, public_values, true)
+}
+
+/// [`prove_tables_with`] without the witness checks (soundness tests).
+#[doc(hidden)]
+pub fn prove_tables_unchecked_with<B: ProverBackend, A: ProverAir>(
+    backend: &B,
+    config: &StarkConfig,
+    tables: &[A],
+    traces: &[ColMajorMatrix],
+    public_values: &[&[BabyBear]],
+) -> Result<Proof, ProveError> {
+    prove_inner(backend, config, tables, traces, public_values, false)
+}
+
+/// One table's shape, checked against its AIR.
+struct Checked {
+    log_n: usize,
+    log_chunks: usize,
+    symbolic: SymbolicConstraints,
+    preprocessed: Option<ColMajorMatrix>,
+}
+
+/// Checks table `t`'s witness shape against its AIR.
+fn check_shape<A: ProverAir>(
     config: &StarkConfig,
     air: &A,
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
-    check: bool,
-) -> Result<Proof, ProveError> {
-    config.validate()?;
-    let _span = info_span!(
-        "prove",
-        rows = trace.height(),
-        width = trace.width(),
-        backend = backend.name()
-    )
-    .entered();
+) -> Result<Checked, ProveError> {
     if trace.width() != air.width() {
-        return Err(kiln_air::TraceError::Width {
+        return Err(TraceError::Width {
             expected: air.width(),
             got: trace.width(),
         }
         .into());
     }
-    if trace.height() < 2 || !trace.height().is_power_of_two() {
-        return Err(kiln_air::TraceError::Height {
+    if trace.height() == 0 || !trace.height().is_power_of_two() {
+        return Err(TraceError::Height {
             height: trace.height(),
         }
         .into());
     }
     if public_values.len() != air.num_public_values() {
-        return Err(kiln_air::TraceError::PublicValues {
+        return Err(TraceError::PublicValues {
             expected: air.num_public_values(),
             got: public_values.len(),
         }
@@ -282,175 +401,397 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     if let Some(p) = &preprocessed
         && p.height() != trace.height()
     {
-        return Err(kiln_air::TraceError::PreprocessedHeight {
+        return Err(TraceError::PreprocessedHeight {
             expected: trace.height(),
             got: p.height(),
         }
         .into());
     }
-
     let log_n = trace.height().trailing_zeros() as usize;
     let log_blowup = usize::from(config.log_blowup);
     if log_n + log_blowup > crate::TWO_ADICITY {
         return Err(ProveError::TooLarge { log_n, log_blowup });
     }
     let symbolic = debug_span!("symbolic").in_scope(|| SymbolicConstraints::of(air));
-    let degree = symbolic.max_degree();
     let log_chunks = symbolic.log_quotient_chunks();
     if log_chunks > log_blowup {
         return Err(ProveError::BlowupTooSmall {
-            degree,
+            degree: symbolic.max_degree(),
             needed: log_chunks,
             got: log_blowup,
         });
     }
-    let n = 1usize << log_n;
-    let big = n << log_blowup;
-    let pre_width = preprocessed.as_ref().map_or(0, ColMajorMatrix::width);
+    Ok(Checked {
+        log_n,
+        log_chunks,
+        symbolic,
+        preprocessed,
+    })
+}
 
-    let transcript = StarkTranscript::new(
-        config,
-        &Instance {
-            log_n,
-            log_chunks,
-            width: air.width(),
-            preprocessed_width: pre_width,
-            public_values,
-        },
-    );
+/// Σ_tables height × interactions: LogUp counts in the field, so the total must stay
+/// below p.
+pub(crate) fn total_lookups(tables: impl IntoIterator<Item = (usize, usize)>) -> u128 {
+    tables
+        .into_iter()
+        .map(|(log_n, interactions)| (1u128 << log_n) * interactions as u128)
+        .sum()
+}
 
-    // Preprocessed columns: committed like the trace; the verifier recomputes the root.
-    let pre_values = match &preprocessed {
-        Some(p) => Some(backend.upload(p.data())?),
-        None => None,
-    };
-    let pre_c = match &pre_values {
-        Some(v) => Some(
-            debug_span!("preprocessed commit")
-                .in_scope(|| lde_commit(backend, v, pre_width, log_n, log_blowup, &[LDE_SHIFT]))?,
-        ),
-        None => None,
-    };
-
-    // 1. Trace.
-    let trace_values = debug_span!("upload").in_scope(|| backend.upload(trace.data()))?;
-    let trace_c = debug_span!("trace commit").in_scope(|| {
-        lde_commit(
-            backend,
-            &trace_values,
-            trace.width(),
-            log_n,
-            log_blowup,
-            &[LDE_SHIFT],
-        )
-    })?;
-    let (transcript, alpha) = transcript.observe_trace(
-        pre_c.as_ref().map(|c| c.tree.root()).as_ref(),
-        &trace_c.tree.root(),
-    );
-
-    // 2. Quotient.
-    let chunks = debug_span!("quotient").in_scope(|| {
-        backend.quotient_chunks(
-            air,
-            &QuotientInputs {
-                trace_lde: &trace_c.lde,
-                trace_width: trace_c.width,
-                preprocessed_lde: pre_c.as_ref().map(|c| (&c.lde, c.width)),
-                lde_height: big,
-                log_n,
-                log_chunks,
-                symbolic: &symbolic,
-                public_values,
-                alpha,
-            },
-        )
-    })?;
-    // Chunk i holds the quotient on D_i = g·ω_M^i·H; extended with shift ω_M^{-i} its LDE
-    // lands on g·⟨ω_N⟩ like every other committed matrix.
-    let w_m = root(log_n + log_chunks);
-    let shifts: Vec<BabyBear> = (0..1usize << log_chunks)
-        .map(|i| w_m.exp_u64(i as u64).inverse())
-        .collect();
-    let quotient_c = debug_span!("quotient commit").in_scope(|| {
-        lde_commit(
-            backend,
-            &chunks,
-            4 << log_chunks,
-            log_n,
-            log_blowup,
-            &shifts,
-        )
-    })?;
-    let (transcript, zeta) = transcript.observe_quotient(&quotient_c.tree.root());
-
-    // 3. Openings at ζ and ζ·ω.
-    let zeta_next = zeta * root(log_n);
-    let openings = debug_span!("openings").in_scope(|| {
-        open::openings(
-            backend,
-            (&trace_values, trace.width()),
-            pre_values.as_ref().map(|p| (p, pre_width)),
-            &chunks,
-            log_n,
-            log_chunks,
-            zeta,
-        )
-    })?;
-    let (transcript, fri_alpha) = transcript.observe_openings(&openings);
-    drop((trace_values, pre_values, chunks));
-    if check {
-        check_trace(
-            air,
-            trace,
-            public_values,
-            &openings,
-            log_n,
-            log_chunks,
-            alpha,
-            zeta,
-        )?;
+/// The prover; `check`: check the witness (see [`check_trace`]).
+fn prove_inner<B: ProverBackend, A: ProverAir>(
+    backend: &B,
+    config: &StarkConfig,
+    tables: &[A],
+    traces: &[ColMajorMatrix],
+    public_values: &[&[BabyBear]],
+    check: bool,
+) -> Result<Proof, ProveError> {
+    config.validate()?;
+    let k = tables.len();
+    if k == 0 {
+        return Err(ProveError::NoTables);
     }
-
-    // 4. FRI on the batched openings.
-    fn input<B: ProverBackend>(c: &Committed<B>) -> open::Input<'_, B> {
-        open::Input {
-            lde: &c.lde,
-            width: c.width,
+    for (what, got) in [
+        ("traces", traces.len()),
+        ("public value lists", public_values.len()),
+    ] {
+        if got != k {
+            return Err(ProveError::TableCount {
+                what,
+                expected: k,
+                got,
+            });
         }
     }
+    let _span = info_span!(
+        "prove",
+        tables = k,
+        rows = traces.iter().map(ColMajorMatrix::height).max().unwrap_or(0),
+        backend = backend.name()
+    )
+    .entered();
+    // Errors of one table name it when there are several.
+    let in_table = |t: usize, e: ProveError| -> ProveError {
+        match e {
+            ProveError::Trace(source) if k > 1 => ProveError::Trace(TraceError::InTable {
+                table: t,
+                name: tables[t].name(),
+                source: Box::new(source),
+            }),
+            e => e,
+        }
+    };
+    let checked: Vec<Checked> = (0..k)
+        .map(|t| {
+            check_shape(config, &tables[t], &traces[t], public_values[t])
+                .map_err(|e| in_table(t, e))
+        })
+        .collect::<Result<_, _>>()?;
+    let lookups = total_lookups(
+        checked
+            .iter()
+            .map(|c| (c.log_n, c.symbolic.interactions.len())),
+    );
+    if lookups >= u128::from(BabyBear::ORDER) {
+        return Err(ProveError::TooManyLookups { count: lookups });
+    }
+    let log_blowup = usize::from(config.log_blowup);
+    let shapes: Vec<TableShape> = checked
+        .iter()
+        .map(|c| TableShape {
+            log_n: c.log_n,
+            has_preprocessed: c.preprocessed.is_some(),
+            has_aux: !c.symbolic.lookup.is_empty(),
+        })
+        .collect();
+    let instances: Vec<Instance<'_>> = checked
+        .iter()
+        .zip(public_values)
+        .map(|(c, pv)| Instance {
+            log_n: c.log_n,
+            log_chunks: c.log_chunks,
+            width: c.symbolic.main_width,
+            preprocessed_width: c.symbolic.preprocessed_width,
+            aux_width: c.symbolic.aux_width(),
+            public_values: pv,
+        })
+        .collect();
+    let transcript = StarkTranscript::new(config, &instances);
+
+    // Preprocessed columns: committed like the traces; the verifier recomputes the root.
+    let mut pre_values = Vec::with_capacity(k);
+    let mut pre_ldes = Vec::with_capacity(k);
+    for c in &checked {
+        match &c.preprocessed {
+            Some(p) => {
+                let v = backend.upload(p.data())?;
+                pre_ldes.push(Some(extend(
+                    backend,
+                    &v,
+                    p.width(),
+                    c.log_n,
+                    log_blowup,
+                    &[LDE_SHIFT],
+                )?));
+                pre_values.push(Some(v));
+            }
+            None => {
+                pre_ldes.push(None);
+                pre_values.push(None);
+            }
+        }
+    }
+    let pre_tree = {
+        let ldes: Vec<&Lde<B>> = pre_ldes.iter().flatten().collect();
+        if ldes.is_empty() {
+            None
+        } else {
+            Some(debug_span!("preprocessed commit").in_scope(|| commit(backend, &ldes))?)
+        }
+    };
+
+    // 1. Main traces.
+    let mut main_values = Vec::with_capacity(k);
+    let mut main_ldes = Vec::with_capacity(k);
+    debug_span!("trace commit").in_scope(|| -> Result<(), ProveError> {
+        for (c, trace) in checked.iter().zip(traces) {
+            let v = debug_span!("upload").in_scope(|| backend.upload(trace.data()))?;
+            main_ldes.push(extend(
+                backend,
+                &v,
+                trace.width(),
+                c.log_n,
+                log_blowup,
+                &[LDE_SHIFT],
+            )?);
+            main_values.push(v);
+        }
+        Ok(())
+    })?;
+    let main_tree = debug_span!("trace commit")
+        .in_scope(|| commit(backend, &main_ldes.iter().collect::<Vec<_>>()))?;
+    let (transcript, [gamma, beta]) = transcript.observe_main(
+        pre_tree.as_ref().map(BackendTree::root).as_ref(),
+        &main_tree.root(),
+    );
+
+    // 2. Auxiliary (LogUp) columns of the tables with interactions.
+    let max_tuple = checked
+        .iter()
+        .flat_map(|c| c.symbolic.interactions.iter().map(|i| i.values.len()))
+        .max()
+        .unwrap_or(0);
+    let challenges = LookupChallenges::new(gamma, beta, max_tuple);
+    let mut aux_values = Vec::with_capacity(k);
+    let mut aux_ldes = Vec::with_capacity(k);
+    let mut sums: Vec<Option<BabyBearExt4>> = Vec::with_capacity(k);
+    for (t, c) in checked.iter().enumerate() {
+        if c.symbolic.lookup.is_empty() {
+            aux_values.push(None);
+            aux_ldes.push(None);
+            sums.push(None);
+            continue;
+        }
+        let (cols, total) = debug_span!("aux trace")
+            .in_scope(|| {
+                aux_trace(
+                    &tables[t],
+                    &c.symbolic.lookup,
+                    traces[t].view(),
+                    c.preprocessed.as_ref().map(ColMajorMatrix::view),
+                    public_values[t],
+                    &challenges,
+                )
+            })
+            .map_err(|z| ProveError::LookupDenominator {
+                table: t,
+                row: z.row,
+                interaction: z.interaction,
+            })?;
+        let width = 4 * c.symbolic.aux_width();
+        let v = backend.upload(&cols)?;
+        aux_ldes.push(Some(extend(
+            backend,
+            &v,
+            width,
+            c.log_n,
+            log_blowup,
+            &[LDE_SHIFT],
+        )?));
+        aux_values.push(Some(v));
+        sums.push(Some(total));
+    }
+    let aux_tree = {
+        let ldes: Vec<&Lde<B>> = aux_ldes.iter().flatten().collect();
+        if ldes.is_empty() {
+            None
+        } else {
+            Some(debug_span!("aux commit").in_scope(|| commit(backend, &ldes))?)
+        }
+    };
+    let flat_sums: Vec<BabyBearExt4> = sums.iter().flatten().copied().collect();
+    let (transcript, alpha) = transcript.observe_aux(
+        aux_tree.as_ref().map(BackendTree::root).as_ref(),
+        &flat_sums,
+    );
+    if check && flat_sums.iter().copied().sum::<BabyBearExt4>() != BabyBearExt4::ZERO {
+        let views: Vec<_> = traces.iter().map(ColMajorMatrix::view).collect();
+        debug_span!("check buses").in_scope(|| check_buses(tables, &views, public_values))?;
+        return Err(ProveError::SelfCheck);
+    }
+
+    // 3. Quotients, one per table on its own domain, committed together.
+    let lookups: Vec<Option<QuotientLookup>> = sums
+        .iter()
+        .map(|s| {
+            s.map(|total| QuotientLookup {
+                challenges: challenges.clone(),
+                total,
+            })
+        })
+        .collect();
+    let mut chunks = Vec::with_capacity(k);
+    let mut quotient_ldes = Vec::with_capacity(k);
+    for t in 0..k {
+        let c = &checked[t];
+        let q = debug_span!("quotient").in_scope(|| {
+            backend.quotient_chunks(
+                &tables[t],
+                &QuotientInputs {
+                    trace_lde: &main_ldes[t].lde,
+                    trace_width: main_ldes[t].width,
+                    preprocessed_lde: pre_ldes[t].as_ref().map(|l| (&l.lde, l.width)),
+                    lde_height: main_ldes[t].height,
+                    log_n: c.log_n,
+                    log_chunks: c.log_chunks,
+                    symbolic: &c.symbolic,
+                    public_values: public_values[t],
+                    alpha,
+                    aux_lde: aux_ldes[t].as_ref().map(|l| (&l.lde, l.width)),
+                    lookup: lookups[t].as_ref(),
+                },
+            )
+        })?;
+        // Chunk i holds the quotient on D_i = g·ω_M^i·H; extended with shift ω_M^{-i}
+        // its LDE lands on g·⟨ω_N⟩ like every other committed matrix.
+        let w_m = root(c.log_n + c.log_chunks);
+        let shifts: Vec<BabyBear> = (0..1usize << c.log_chunks)
+            .map(|i| w_m.exp_u64(i as u64).inverse())
+            .collect();
+        quotient_ldes.push(extend(
+            backend,
+            &q,
+            4 << c.log_chunks,
+            c.log_n,
+            log_blowup,
+            &shifts,
+        )?);
+        chunks.push(q);
+    }
+    let quotient_tree = debug_span!("quotient commit")
+        .in_scope(|| commit(backend, &quotient_ldes.iter().collect::<Vec<_>>()))?;
+    let (transcript, zeta) = transcript.observe_quotient(&quotient_tree.root());
+
+    // 4. Openings at ζ and ζ·ω_n, per table.
+    let openings: Vec<Openings> = debug_span!("openings").in_scope(|| {
+        (0..k)
+            .map(|t| {
+                open::openings(
+                    backend,
+                    &open::TableValues {
+                        log_n: checked[t].log_n,
+                        log_chunks: checked[t].log_chunks,
+                        main: (&main_values[t], traces[t].width()),
+                        preprocessed: pre_values[t]
+                            .as_ref()
+                            .map(|v| (v, checked[t].symbolic.preprocessed_width)),
+                        aux: aux_values[t]
+                            .as_ref()
+                            .map(|v| (v, 4 * checked[t].symbolic.aux_width())),
+                        chunks: &chunks[t],
+                    },
+                    zeta,
+                )
+            })
+            .collect::<Result<_, ProveError>>()
+    })?;
+    let (transcript, fri_alpha) = transcript.observe_openings(&openings);
+    drop((main_values, pre_values, aux_values, chunks));
+    if check {
+        for t in 0..k {
+            let c = &checked[t];
+            let lookup = lookups[t].as_ref().map(|l| OodLookup {
+                plan: &c.symbolic.lookup,
+                challenges: &l.challenges,
+                total: l.total,
+            });
+            check_trace(
+                &tables[t],
+                &traces[t],
+                public_values[t],
+                &openings[t],
+                (c.log_n, c.log_chunks),
+                (alpha, zeta),
+                lookup,
+            )
+            .map_err(|e| in_table(t, e))?;
+        }
+    }
+
+    // 5. FRI on the batched openings, one input per height.
+    let heights = opening_groups(&shapes);
+    let lde_of = |t: usize, part: Part| -> (&B::Buffer<BabyBear>, usize) {
+        let l = match part {
+            Part::Main => &main_ldes[t],
+            Part::Quotient => &quotient_ldes[t],
+            Part::Aux => aux_ldes[t]
+                .as_ref()
+                .expect("the layout lists existing parts"),
+            Part::Preprocessed => pre_ldes[t]
+                .as_ref()
+                .expect("the layout lists existing parts"),
+        };
+        (&l.lde, l.width)
+    };
     let reduced = debug_span!("batch openings").in_scope(|| {
         open::reduced_openings(
-            backend,
-            &[&trace_c, &quotient_c]
-                .into_iter()
-                .chain(&pre_c)
-                .map(input)
-                .collect::<Vec<_>>(),
-            &openings,
-            log_n + log_blowup,
-            (zeta, zeta_next),
-            fri_alpha,
+            backend, &heights, &lde_of, &openings, log_blowup, zeta, fri_alpha,
         )
     })?;
-    let mut inputs = vec![&trace_c, &quotient_c];
-    if let Some(c) = &pre_c {
-        inputs.push(c);
-    }
-    // Each query opens the inputs' rows at its index (FRI's first layer is their batch).
+    // Each query opens every commitment's rows at its index (FRI's first layers are
+    // their batches).
+    let log_max = main_tree.log_max_height();
     let open_input = |indices: &[usize]| {
-        inputs
-            .iter()
-            .map(|c| {
-                let m = MatrixRef::new(&c.lde, c.width, big);
-                Ok(backend.merkle_open(&c.tree, &[m], indices)?)
+        commitments(&shapes)
+            .into_iter()
+            .map(|(part, members)| {
+                let tree = match part {
+                    Part::Preprocessed => pre_tree.as_ref().expect("listed when present"),
+                    Part::Main => &main_tree,
+                    Part::Aux => aux_tree.as_ref().expect("listed when present"),
+                    Part::Quotient => &quotient_tree,
+                };
+                let matrices: Vec<MatrixRef<'_, B>> = members
+                    .iter()
+                    .map(|&t| {
+                        let (lde, width) = lde_of(t, part);
+                        MatrixRef::new(lde, width, main_ldes[t].height)
+                    })
+                    .collect();
+                // A commitment shorter than the tallest domain is opened at the
+                // query's position in its own height.
+                let shift = log_max - tree.log_max_height();
+                let local: Vec<usize> = indices.iter().map(|i| i >> shift).collect();
+                Ok(backend.merkle_open(tree, &matrices, &local)?)
             })
             .collect::<Result<Vec<_>, ProveError>>()
     };
+    let log_ns: Vec<usize> = checked.iter().map(|c| c.log_n).collect();
     let fri = debug_span!("fri").in_scope(|| {
         fri::prover::prove(
             backend,
-            &FriSchedule::new(config, log_n),
+            &FriSchedule::new(config, &log_ns),
             u32::from(config.query_pow_bits),
             usize::from(config.num_queries),
             transcript,
@@ -463,32 +804,45 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     Ok(Proof {
         version: PROOF_VERSION,
         config: *config,
-        log_n: log_n as u8,
-        log_quotient_chunks: log_chunks as u8,
-        trace_root: trace_c.tree.root(),
-        quotient_root: quotient_c.tree.root(),
-        openings,
+        tables: checked
+            .iter()
+            .zip(sums)
+            .zip(openings)
+            .map(|((c, lookup_sum), openings)| TableProof {
+                log_n: c.log_n as u8,
+                lookup_sum,
+                openings,
+            })
+            .collect(),
+        main_root: main_tree.root(),
+        aux_root: aux_tree.as_ref().map(BackendTree::root),
+        quotient_root: quotient_tree.root(),
         fri,
     })
 }
 
-/// The prover's self-check: the verifier's out-of-domain identity on the prover's own
-/// openings. It costs one constraint evaluation at ζ, and a trace that breaks any
-/// constraint fails it except with probability about deg/|F_ext| (< 2^-100). On failure
-/// the debug checker runs to name the row and constraint.
-#[allow(clippy::too_many_arguments)]
+/// The prover's self-check of one table: the verifier's out-of-domain identity on the
+/// prover's own openings. It costs one constraint evaluation at ζ, and a trace that
+/// breaks any constraint fails it except with probability about deg/|F_ext| (< 2^-100).
+/// On failure the debug checker runs to name the row and constraint.
 fn check_trace<A: ProverAir>(
     air: &A,
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
     openings: &Openings,
-    log_n: usize,
-    log_chunks: usize,
-    alpha: BabyBearExt4,
-    zeta: BabyBearExt4,
+    (log_n, log_chunks): (usize, usize),
+    (alpha, zeta): (BabyBearExt4, BabyBearExt4),
+    lookup: Option<OodLookup<'_>>,
 ) -> Result<(), ProveError> {
     let holds = debug_span!("self-check").in_scope(|| {
-        ood_identity_holds(air, openings, public_values, log_n, log_chunks, alpha, zeta)
+        ood_identity_holds(
+            air,
+            openings,
+            public_values,
+            (log_n, log_chunks),
+            (alpha, zeta),
+            lookup,
+        )
     })?;
     if holds {
         return Ok(());

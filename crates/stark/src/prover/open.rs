@@ -2,11 +2,12 @@
 //! on the backend: the host computes the barycentric weights and the batching constants,
 //! the backend sums over the columns it holds.
 
-use kiln::{OpeningGroup, ReducedSpec};
+use kiln::{MAX_OPENING_GROUPS, OpeningGroup, ReducedSpec};
 use kiln_field::{BabyBear, BabyBearExt4, Field};
 
 use super::{ProverBackend, par_batch_inverse};
 use crate::ProveError;
+use crate::batch::{Group, Part, group_values};
 use crate::domain::{LDE_SHIFT, root};
 use crate::proof::Openings;
 
@@ -67,102 +68,114 @@ fn eval_pair<B: ProverBackend>(
     Ok((scale(local, at_zeta.scale), scale(next, at_next.scale)))
 }
 
-/// A committed input of the batched opening: its LDE on the backend and its width.
-pub(super) struct Input<'a, B: ProverBackend> {
-    pub lde: &'a B::Buffer<BabyBear>,
-    pub width: usize,
+/// A table's values on the backend (natural order over its trace domain H), for its
+/// openings.
+pub(super) struct TableValues<'a, B: ProverBackend> {
+    pub log_n: usize,
+    pub log_chunks: usize,
+    pub main: (&'a B::Buffer<BabyBear>, usize),
+    pub preprocessed: Option<(&'a B::Buffer<BabyBear>, usize)>,
+    /// The auxiliary columns and their base width (4 per BabyBear^4 column).
+    pub aux: Option<(&'a B::Buffer<BabyBear>, usize)>,
+    /// The quotient chunks (chunk i over D_i = g·ω_M^i·H).
+    pub chunks: &'a B::Buffer<BabyBear>,
 }
 
-/// The claimed evaluations at ζ and ζω of the trace and preprocessed columns (natural
-/// order over H) and of the quotient chunks (chunk i over D_i = g·ω_M^i·H).
+/// The claimed evaluations at ζ and ζω of a table's main, preprocessed and auxiliary
+/// columns and of its quotient chunks (at ζ).
 pub(super) fn openings<B: ProverBackend>(
     backend: &B,
-    trace: (&B::Buffer<BabyBear>, usize),
-    preprocessed: Option<(&B::Buffer<BabyBear>, usize)>,
-    chunks: &B::Buffer<BabyBear>,
-    log_n: usize,
-    log_chunks: usize,
+    t: &TableValues<'_, B>,
     zeta: BabyBearExt4,
 ) -> Result<Openings, ProveError> {
+    let (log_n, log_chunks) = (t.log_n, t.log_chunks);
     let at_zeta = Barycentric::new(log_n, BabyBear::ONE, zeta);
     let at_next = Barycentric::new(log_n, BabyBear::ONE, zeta * root(log_n));
-    let (trace_local, trace_next) = eval_pair(backend, &at_zeta, &at_next, trace.0, trace.1)?;
-    let (preprocessed_local, preprocessed_next) = match preprocessed {
-        Some((p, w)) => eval_pair(backend, &at_zeta, &at_next, p, w)?,
-        None => (Vec::new(), Vec::new()),
+    let (trace_local, trace_next) = eval_pair(backend, &at_zeta, &at_next, t.main.0, t.main.1)?;
+    let pair = |part: Option<(&B::Buffer<BabyBear>, usize)>| match part {
+        Some((p, w)) => eval_pair(backend, &at_zeta, &at_next, p, w),
+        None => Ok((Vec::new(), Vec::new())),
     };
+    let (preprocessed_local, preprocessed_next) = pair(t.preprocessed)?;
+    let (aux_local, aux_next) = pair(t.aux)?;
     let w_m = root(log_n + log_chunks);
     let mut quotient = Vec::with_capacity(4 << log_chunks);
     for i in 0..1usize << log_chunks {
         let b = Barycentric::new(log_n, LDE_SHIFT * w_m.exp_u64(i as u64), zeta);
-        quotient.extend(b.eval_columns(backend, chunks, 4 * i..4 * i + 4)?);
+        quotient.extend(b.eval_columns(backend, t.chunks, 4 * i..4 * i + 4)?);
     }
     Ok(Openings {
         trace_local,
         trace_next,
         preprocessed_local,
         preprocessed_next,
+        aux_local,
+        aux_next,
         quotient,
     })
 }
 
-/// `inputs`: trace, quotient, then the preprocessed columns if any.
-///
-/// R(x) = Σ_groups Σ_columns α^k·(f(x) − f(z)) / (x − z) over the LDE domain, bit-reversed:
-/// the single polynomial whose low degree proves every claimed opening at once. Groups, in
-/// the order the batching combines them: trace at ζ, trace at ζω, quotient at ζ,
-/// preprocessed at ζ, preprocessed at ζω.
-pub(super) fn reduced_openings<B: ProverBackend>(
+/// FRI's inputs, one per LDE height (tallest first, see [`crate::batch::opening_groups`]):
+/// R_h(x) = Σ_groups Σ_columns α^k·(f(x) − f(z)) / (x − z) over the height's LDE domain,
+/// bit-reversed, z being ζ or ζ·ω_n for the height's n. `lde(table, part)` gives a
+/// committed LDE and its width.
+pub(super) fn reduced_openings<'a, B: ProverBackend + 'a>(
     backend: &B,
-    inputs: &[Input<'_, B>],
-    openings: &Openings,
-    log_big: usize,
-    (zeta, zeta_next): (BabyBearExt4, BabyBearExt4),
+    heights: &[(usize, Vec<Group>)],
+    lde: &dyn Fn(usize, Part) -> (&'a B::Buffer<BabyBear>, usize),
+    openings: &[Openings],
+    log_blowup: usize,
+    zeta: BabyBearExt4,
     alpha: BabyBearExt4,
-) -> Result<B::Buffer<BabyBearExt4>, ProveError> {
-    let [trace, quotient, preprocessed @ ..] = inputs else {
-        unreachable!("the trace and the quotient are always inputs")
-    };
-    let mut groups = vec![
-        (trace, false, &openings.trace_local),
-        (trace, true, &openings.trace_next),
-        (quotient, false, &openings.quotient),
-    ];
-    if let [p] = preprocessed {
-        groups.push((p, false, &openings.preprocessed_local));
-        groups.push((p, true, &openings.preprocessed_next));
-    }
-    // α^k per (group, column), and the constant parts B_z = Σ α^k f(z).
+) -> Result<Vec<B::Buffer<BabyBearExt4>>, ProveError> {
     let mut power = BabyBearExt4::ONE;
-    let mut powers = Vec::new();
-    let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
-    for (_, at_next, values) in &groups {
-        for &v in values.iter() {
-            powers.push(power);
-            if *at_next {
-                b_next += power * v;
-            } else {
-                b_zeta += power * v;
+    let mut out = Vec::with_capacity(heights.len());
+    for (log_n, groups) in heights {
+        // R is linear in the groups: more groups than one backend call takes are split,
+        // and the parts added (exactly: field arithmetic).
+        let mut acc: Option<B::Buffer<BabyBearExt4>> = None;
+        for part in groups.chunks(MAX_OPENING_GROUPS) {
+            // α^k per (group, column), and the constant parts B_z = Σ α^k f(z).
+            let mut powers = Vec::new();
+            let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
+            for g in part {
+                for &v in group_values(&openings[g.table], g.part, g.at_next) {
+                    powers.push(power);
+                    if g.at_next {
+                        b_next += power * v;
+                    } else {
+                        b_zeta += power * v;
+                    }
+                    power *= alpha;
+                }
             }
-            power *= alpha;
+            let spec = ReducedSpec {
+                powers,
+                zeta,
+                zeta_next: zeta * root(*log_n),
+                b_zeta,
+                b_next,
+                log_big: (log_n + log_blowup) as u32,
+                shift: LDE_SHIFT,
+            };
+            let part: Vec<OpeningGroup<'_, B::Buffer<BabyBear>>> = part
+                .iter()
+                .map(|g| {
+                    let (matrix, width) = lde(g.table, g.part);
+                    OpeningGroup {
+                        matrix,
+                        width,
+                        at_next: g.at_next,
+                    }
+                })
+                .collect();
+            let r = backend.reduced_openings(&part, &spec)?;
+            match &mut acc {
+                None => acc = Some(r),
+                Some(a) => backend.ext_add_scaled(a, BabyBearExt4::ONE, &r)?,
+            }
         }
+        out.push(acc.expect("every height has groups"));
     }
-    let spec = ReducedSpec {
-        powers,
-        zeta,
-        zeta_next,
-        b_zeta,
-        b_next,
-        log_big: log_big as u32,
-        shift: LDE_SHIFT,
-    };
-    let groups: Vec<OpeningGroup<'_, B::Buffer<BabyBear>>> = groups
-        .iter()
-        .map(|(input, at_next, _)| OpeningGroup {
-            matrix: input.lde,
-            width: input.width,
-            at_next: *at_next,
-        })
-        .collect();
-    Ok(backend.reduced_openings(&groups, &spec)?)
+    Ok(out)
 }

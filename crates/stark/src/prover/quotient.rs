@@ -8,6 +8,8 @@ use kiln_field::{
 };
 use rayon::prelude::*;
 
+use super::ext::PackedExt;
+use super::folder::LookupFolder;
 use super::{ProverConstraintFolder, QuotientInputs};
 use crate::domain::{LDE_SHIFT, root};
 
@@ -56,6 +58,15 @@ pub(super) fn quotient_chunks<P: PackedField, A: for<'a> Air<ProverConstraintFol
     let pre = q
         .preprocessed_lde
         .map(|(t, _)| domain_columns(t, q.lde_height, m))
+        .unwrap_or_default();
+    let aux = q
+        .aux_lde
+        .map(|(t, _)| domain_columns(t, q.lde_height, m))
+        .unwrap_or_default();
+    let plan = &q.symbolic.lookup;
+    let lookup = q.lookup.filter(|_| !plan.is_empty());
+    let beta_powers: Vec<[BabyBear; 4]> = lookup
+        .map(|l| l.challenges.beta_powers.iter().map(|b| b.0).collect())
         .unwrap_or_default();
 
     // Per position p (bit-reversed order): the point x = g·ω_M^{rev(p)} and the
@@ -107,6 +118,12 @@ pub(super) fn quotient_chunks<P: PackedField, A: for<'a> Air<ProverConstraintFol
                     let mut next = vec![simd.zero(); main.len()];
                     let mut p_local = vec![simd.zero(); pre.len()];
                     let mut p_next = vec![simd.zero(); pre.len()];
+                    let mut a_local = vec![simd.zero(); aux.len()];
+                    let mut a_next = vec![simd.zero(); aux.len()];
+                    let mut ext_local = vec![PackedExt([simd.zero(); 4]); aux.len() / 4];
+                    let mut ext_next = vec![PackedExt([simd.zero(); 4]); aux.len() / 4];
+                    let mut dens = Vec::with_capacity(q.symbolic.interactions.len());
+                    let mut mults = Vec::with_capacity(q.symbolic.interactions.len());
                     // Lane positions: the first W entries of each array are used.
                     let lanes = |off: usize| -> [usize; MAX_PACKED_WIDTH] {
                         core::array::from_fn(|l| (base + off + l) % m)
@@ -140,6 +157,16 @@ pub(super) fn quotient_chunks<P: PackedField, A: for<'a> Air<ProverConstraintFol
                             p_local[c] = load(simd, col, &pos, pos_run);
                             p_next[c] = load(simd, col, &nxt, nxt_run);
                         }
+                        for (c, col) in aux.iter().enumerate() {
+                            a_local[c] = load(simd, col, &pos, pos_run);
+                            a_next[c] = load(simd, col, &nxt, nxt_run);
+                        }
+                        for j in 0..ext_local.len() {
+                            ext_local[j] = PackedExt(core::array::from_fn(|k| a_local[4 * j + k]));
+                            ext_next[j] = PackedExt(core::array::from_fn(|k| a_next[4 * j + k]));
+                        }
+                        dens.clear();
+                        mults.clear();
                         let zv = load(simd, &z_pos, &pos, pos_run);
                         let mut folder = ProverConstraintFolder {
                             main: Window {
@@ -157,8 +184,20 @@ pub(super) fn quotient_chunks<P: PackedField, A: for<'a> Air<ProverConstraintFol
                             alpha_powers: &alpha_powers,
                             acc: [simd.zero(); 4],
                             index: 0,
+                            lookup: lookup.map(|l| LookupFolder {
+                                simd,
+                                plan,
+                                gamma: PackedExt::splat(simd, l.challenges.gamma),
+                                beta_powers: &beta_powers,
+                                aux_local: &ext_local,
+                                aux_next: &ext_next,
+                                total: PackedExt::splat(simd, l.total),
+                                dens: &mut dens,
+                                mults: &mut mults,
+                            }),
                         };
                         air.eval(&mut folder);
+                        folder.finish();
                         let iz = load(simd, &inv_z_pos, &pos, pos_run);
                         let mut coeffs = folder.acc;
                         for c in &mut coeffs {

@@ -3,15 +3,18 @@
 
 mod folder;
 
-use kiln_air::{Air, SymbolicAirBuilder, Window, quotient_degree};
+use kiln_air::{Air, LookupPlan, SymbolicAirBuilder, SymbolicConstraints, Window};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Dimensions, Field};
 use kiln_hash::MerkleTreeMmcs;
 
 pub use folder::VerifierConstraintFolder;
+use folder::VerifierLookup;
 
+use crate::batch::{Group, Part, TableShape, commitments, group_values, opening_groups};
 use crate::commit::lde_root;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, root, selectors_at};
 use crate::fri::{self, FriSchedule};
+use crate::lookup::LookupChallenges;
 use crate::proof::{Openings, PROOF_VERSION, Proof, QueryProof};
 use crate::transcript::{Instance, StarkTranscript};
 use crate::{StarkConfig, VerifyError};
@@ -32,12 +35,31 @@ pub(crate) fn shape(what: &'static str, expected: usize, got: usize) -> Result<(
     }
 }
 
-/// Verifies `proof` for `air` and `public_values` under `config`.
+/// Verifies `proof` for `air` and `public_values` under `config`: a proof of one table.
 pub fn verify<A: VerifierAir>(
     config: &StarkConfig,
     air: &A,
     proof: &Proof,
     public_values: &[BabyBear],
+) -> Result<(), VerifyError> {
+    verify_tables(config, core::slice::from_ref(air), proof, &[public_values])
+}
+
+/// What the verifier derives for one table from its AIR and the proof's height.
+struct TableCheck {
+    log_n: usize,
+    log_chunks: usize,
+    symbolic: SymbolicConstraints,
+    preprocessed: Option<ColMajorMatrix>,
+}
+
+/// Verifies a proof of several tables ([`crate::prove_tables`]): `tables[t]` with
+/// `public_values[t]`.
+pub fn verify_tables<A: VerifierAir>(
+    config: &StarkConfig,
+    tables: &[A],
+    proof: &Proof,
+    public_values: &[&[BabyBear]],
 ) -> Result<(), VerifyError> {
     config.validate()?;
     if proof.version != PROOF_VERSION {
@@ -49,177 +71,296 @@ pub fn verify<A: VerifierAir>(
     if proof.config != *config {
         return Err(VerifyError::ConfigMismatch);
     }
-    if public_values.len() != air.num_public_values() {
-        return Err(VerifyError::PublicValues {
-            expected: air.num_public_values(),
-            got: public_values.len(),
-        });
-    }
-    let log_blowup = usize::from(config.log_blowup);
-    let log_n = usize::from(proof.log_n);
-    if log_n == 0 || log_n + log_blowup > crate::TWO_ADICITY {
+    let k = tables.len();
+    if k == 0 {
         return Err(VerifyError::Malformed {
-            reason: format!("trace length 2^{log_n} out of range"),
+            reason: "no tables to verify against".into(),
         });
     }
-    let log_chunks = quotient_degree(air);
-    shape(
-        "quotient chunks (log2)",
-        log_chunks,
-        usize::from(proof.log_quotient_chunks),
-    )?;
-    if log_chunks > log_blowup {
-        return Err(VerifyError::BadConfig {
-            reason: "log_blowup is below the AIR's quotient degree".into(),
-        });
-    }
-    let width = air.width();
-    let preprocessed = air.preprocessed_trace();
-    let pre_width = preprocessed.as_ref().map_or(0, ColMajorMatrix::width);
-    let o = &proof.openings;
-    shape("trace openings at ζ", width, o.trace_local.len())?;
-    shape("trace openings at ζω", width, o.trace_next.len())?;
-    shape(
-        "preprocessed openings at ζ",
-        pre_width,
-        o.preprocessed_local.len(),
-    )?;
-    shape(
-        "preprocessed openings at ζω",
-        pre_width,
-        o.preprocessed_next.len(),
-    )?;
-    let quotient_width = 4 << log_chunks;
-    shape("quotient openings", quotient_width, o.quotient.len())?;
+    shape("tables", k, proof.tables.len())?;
+    shape("public value lists", k, public_values.len())?;
+    let log_blowup = usize::from(config.log_blowup);
 
-    let n = 1usize << log_n;
-    let log_big = log_n + log_blowup;
-
-    let transcript = StarkTranscript::new(
-        config,
-        &Instance {
+    // Each table's shape, from its AIR and the proof's height; every opening's length is
+    // checked here, before anything is used.
+    let mut checks = Vec::with_capacity(k);
+    for (t, (air, tp)) in tables.iter().zip(&proof.tables).enumerate() {
+        if public_values[t].len() != air.num_public_values() {
+            return Err(VerifyError::PublicValues {
+                expected: air.num_public_values(),
+                got: public_values[t].len(),
+            });
+        }
+        let log_n = usize::from(tp.log_n);
+        if log_n + log_blowup > crate::TWO_ADICITY {
+            return Err(VerifyError::Malformed {
+                reason: format!("table {t}: height 2^{log_n} out of range"),
+            });
+        }
+        let symbolic = SymbolicConstraints::of(air);
+        let log_chunks = symbolic.log_quotient_chunks();
+        if log_chunks > log_blowup {
+            return Err(VerifyError::BadConfig {
+                reason: format!("table {t}: log_blowup is below the AIR's quotient degree"),
+            });
+        }
+        let preprocessed = air.preprocessed_trace();
+        if let Some(p) = &preprocessed
+            && p.height() != 1 << log_n
+        {
+            return Err(VerifyError::Preprocessed {
+                reason: format!(
+                    "table {t}: the preprocessed trace has {} rows, the proof 2^{log_n}",
+                    p.height()
+                ),
+            });
+        }
+        let o = &tp.openings;
+        let width = symbolic.main_width;
+        let pre_width = symbolic.preprocessed_width;
+        let aux_width = 4 * symbolic.aux_width();
+        shape("trace openings at ζ", width, o.trace_local.len())?;
+        shape("trace openings at ζω", width, o.trace_next.len())?;
+        shape(
+            "preprocessed openings at ζ",
+            pre_width,
+            o.preprocessed_local.len(),
+        )?;
+        shape(
+            "preprocessed openings at ζω",
+            pre_width,
+            o.preprocessed_next.len(),
+        )?;
+        shape("auxiliary openings at ζ", aux_width, o.aux_local.len())?;
+        shape("auxiliary openings at ζω", aux_width, o.aux_next.len())?;
+        shape("quotient openings", 4 << log_chunks, o.quotient.len())?;
+        let has_aux = !symbolic.lookup.is_empty();
+        if tp.lookup_sum.is_some() != has_aux {
+            return Err(VerifyError::LookupTotal {
+                table: t,
+                present: tp.lookup_sum.is_some(),
+            });
+        }
+        checks.push(TableCheck {
             log_n,
             log_chunks,
-            width,
-            preprocessed_width: pre_width,
-            public_values,
-        },
+            symbolic,
+            preprocessed,
+        });
+    }
+    let lookups = crate::prover::total_lookups(
+        checks
+            .iter()
+            .map(|c| (c.log_n, c.symbolic.interactions.len())),
     );
-    let pre_root = match &preprocessed {
-        Some(p) => {
-            if p.height() != n {
-                return Err(VerifyError::Preprocessed {
-                    reason: format!(
-                        "the preprocessed trace has {} rows, the proof {n}",
-                        p.height()
-                    ),
-                });
-            }
-            let root = lde_root(p.data(), p.width(), log_n, log_blowup, LDE_SHIFT)
-                .map_err(|reason| VerifyError::Preprocessed { reason })?;
-            Some(root)
-        }
-        None => None,
+    if lookups >= u128::from(BabyBear::ORDER) {
+        return Err(VerifyError::TooManyLookups { count: lookups });
+    }
+    let shapes: Vec<TableShape> = checks
+        .iter()
+        .map(|c| TableShape {
+            log_n: c.log_n,
+            has_preprocessed: c.preprocessed.is_some(),
+            has_aux: !c.symbolic.lookup.is_empty(),
+        })
+        .collect();
+    let any_aux = shapes.iter().any(|s| s.has_aux);
+    if proof.aux_root.is_some() != any_aux {
+        return Err(VerifyError::Malformed {
+            reason: "the auxiliary commitment does not match the tables' interactions".into(),
+        });
+    }
+
+    let instances: Vec<Instance<'_>> = checks
+        .iter()
+        .zip(public_values)
+        .map(|(c, pv)| Instance {
+            log_n: c.log_n,
+            log_chunks: c.log_chunks,
+            width: c.symbolic.main_width,
+            preprocessed_width: c.symbolic.preprocessed_width,
+            aux_width: c.symbolic.aux_width(),
+            public_values: pv,
+        })
+        .collect();
+    let transcript = StarkTranscript::new(config, &instances);
+    let pre_matrices: Vec<(&ColMajorMatrix, usize)> = checks
+        .iter()
+        .filter_map(|c| c.preprocessed.as_ref().map(|p| (p, c.log_n)))
+        .collect();
+    let pre_root = if pre_matrices.is_empty() {
+        None
+    } else {
+        Some(
+            lde_root(&pre_matrices, log_blowup, LDE_SHIFT)
+                .map_err(|reason| VerifyError::Preprocessed { reason })?,
+        )
     };
-    let (transcript, alpha) = transcript.observe_trace(pre_root.as_ref(), &proof.trace_root);
+    let (transcript, [gamma, beta]) = transcript.observe_main(pre_root.as_ref(), &proof.main_root);
+    let max_tuple = checks
+        .iter()
+        .flat_map(|c| c.symbolic.interactions.iter().map(|i| i.values.len()))
+        .max()
+        .unwrap_or(0);
+    let challenges = LookupChallenges::new(gamma, beta, max_tuple);
+    let sums: Vec<BabyBearExt4> = proof.tables.iter().filter_map(|t| t.lookup_sum).collect();
+    let (transcript, alpha) = transcript.observe_aux(proof.aux_root.as_ref(), &sums);
+    if sums.iter().copied().sum::<BabyBearExt4>() != BabyBearExt4::ZERO {
+        return Err(VerifyError::LookupSum);
+    }
     let (transcript, zeta) = transcript.observe_quotient(&proof.quotient_root);
-    let zeta_next = zeta * root(log_n);
-    let (transcript, fri_alpha) = transcript.observe_openings(o);
+    let (transcript, fri_alpha) =
+        transcript.observe_openings(proof.tables.iter().map(|t| &t.openings));
 
-    // Out-of-domain check: Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ).
-    if !ood_identity_holds(air, o, public_values, log_n, log_chunks, alpha, zeta)? {
-        return Err(VerifyError::OodMismatch);
-    }
-
-    // Batching: α^k per (group, column) in the prover's order, and B_z = Σ α^k f(z).
-    let mut groups: Vec<(usize, bool, &[BabyBearExt4])> = vec![
-        (0, false, &o.trace_local),
-        (0, true, &o.trace_next),
-        (1, false, &o.quotient),
-    ];
-    let mut input_dims = vec![
-        (
-            Dimensions {
-                width,
-                height: n << log_blowup,
-            },
-            "trace",
-        ),
-        (
-            Dimensions {
-                width: quotient_width,
-                height: n << log_blowup,
-            },
-            "quotient",
-        ),
-    ];
-    let mut input_roots = vec![proof.trace_root, proof.quotient_root];
-    if let Some(r) = pre_root {
-        groups.push((2, false, &o.preprocessed_local));
-        groups.push((2, true, &o.preprocessed_next));
-        input_dims.push((
-            Dimensions {
-                width: pre_width,
-                height: n << log_blowup,
-            },
-            "preprocessed",
-        ));
-        input_roots.push(r);
-    }
-    let mut powers: Vec<(usize, bool, Vec<BabyBearExt4>)> = Vec::new();
-    let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
-    let mut power = BabyBearExt4::ONE;
-    for (input, at_next, values) in &groups {
-        let mut ps = Vec::with_capacity(values.len());
-        for &v in values.iter() {
-            ps.push(power);
-            if *at_next {
-                b_next += power * v;
-            } else {
-                b_zeta += power * v;
-            }
-            power *= fri_alpha;
+    // Out-of-domain check per table: Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ).
+    for ((air, c), (tp, pv)) in tables
+        .iter()
+        .zip(&checks)
+        .zip(proof.tables.iter().zip(public_values))
+    {
+        let lookup = tp.lookup_sum.map(|total| OodLookup {
+            plan: &c.symbolic.lookup,
+            challenges: &challenges,
+            total,
+        });
+        if !ood_identity_holds(
+            air,
+            &tp.openings,
+            pv,
+            (c.log_n, c.log_chunks),
+            (alpha, zeta),
+            lookup,
+        )? {
+            return Err(VerifyError::OodMismatch);
         }
-        powers.push((*input, *at_next, ps));
     }
 
-    // FRI on the batched openings; at each query, the batched polynomial's value
-    // R(x) = Σ α^k (f(x) − f(z)) / (x − z) comes from the opened rows of the inputs.
+    // Batching: α^k per (group, column) in the prover's order, and B_z = Σ α^k f(z),
+    // per height.
+    struct HeightBatch<'a> {
+        log_n: usize,
+        zeta_next: BabyBearExt4,
+        b_zeta: BabyBearExt4,
+        b_next: BabyBearExt4,
+        groups: Vec<(Group, &'a [BabyBearExt4], Vec<BabyBearExt4>)>,
+    }
+    let mut power = BabyBearExt4::ONE;
+    let mut batches = Vec::new();
+    for (log_n, groups) in opening_groups(&shapes) {
+        let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
+        let mut out = Vec::with_capacity(groups.len());
+        for g in groups {
+            let values = group_values(&proof.tables[g.table].openings, g.part, g.at_next);
+            let mut ps = Vec::with_capacity(values.len());
+            for &v in values {
+                ps.push(power);
+                if g.at_next {
+                    b_next += power * v;
+                } else {
+                    b_zeta += power * v;
+                }
+                power *= fri_alpha;
+            }
+            out.push((g, values, ps));
+        }
+        batches.push(HeightBatch {
+            log_n,
+            zeta_next: zeta * root(log_n),
+            b_zeta,
+            b_next,
+            groups: out,
+        });
+    }
+
+    // The commitments a query opens, their matrices' shapes, and where each table's part
+    // sits among them.
+    let part_width = |t: usize, part: Part| -> usize {
+        let c = &checks[t];
+        match part {
+            Part::Main => c.symbolic.main_width,
+            Part::Preprocessed => c.symbolic.preprocessed_width,
+            Part::Aux => 4 * c.symbolic.aux_width(),
+            Part::Quotient => 4 << c.log_chunks,
+        }
+    };
+    let layout = commitments(&shapes);
+    let mut inputs = Vec::with_capacity(layout.len());
+    for (part, members) in &layout {
+        let root_d = match part {
+            Part::Preprocessed => pre_root.expect("listed when present"),
+            Part::Main => proof.main_root,
+            Part::Aux => proof.aux_root.expect("checked above"),
+            Part::Quotient => proof.quotient_root,
+        };
+        let dims: Vec<Dimensions> = members
+            .iter()
+            .map(|&t| Dimensions {
+                width: part_width(t, *part),
+                height: 1 << (checks[t].log_n + log_blowup),
+            })
+            .collect();
+        let what = match part {
+            Part::Preprocessed => "preprocessed",
+            Part::Main => "trace",
+            Part::Aux => "auxiliary",
+            Part::Quotient => "quotient",
+        };
+        inputs.push((*part, members.clone(), dims, root_d, what));
+    }
+    let log_max = shapes.iter().map(|s| s.log_n).max().unwrap_or(0) + log_blowup;
+
+    // FRI on the batched openings; at each query, each height's batched polynomial
+    // R(x) = Σ α^k (f(x) − f(z)) / (x − z) comes from the opened rows.
     let mmcs = MerkleTreeMmcs::new();
     let open_input = |qi: usize, index: usize, query: &QueryProof| {
-        shape(
-            "opened input matrices",
-            input_dims.len(),
-            query.inputs.len(),
-        )?;
-        for ((opening, (dims, what)), root_d) in
-            query.inputs.iter().zip(&input_dims).zip(&input_roots)
-        {
-            mmcs.verify_batch(root_d, &[*dims], index, opening)
+        shape("opened commitments", inputs.len(), query.inputs.len())?;
+        for (opening, (_, _, dims, root_d, what)) in query.inputs.iter().zip(&inputs) {
+            // A commitment shorter than the tallest domain is opened at the query's
+            // position in its own height.
+            let tallest = dims.iter().map(|d| d.height).max().unwrap_or(1);
+            let local = index >> (log_max - tallest.trailing_zeros() as usize);
+            mmcs.verify_batch(root_d, dims, local, opening)
                 .map_err(|source| VerifyError::Merkle {
                     query: qi,
                     what,
                     source,
                 })?;
         }
-        let x = lde_point(LDE_SHIFT, log_big, index);
-        let (mut a_zeta, mut a_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
-        for (input, at_next, ps) in &powers {
-            let row = &query.inputs[*input].opened_rows[0];
-            let acc = if *at_next { &mut a_next } else { &mut a_zeta };
-            for (&v, p) in row.iter().zip(ps) {
-                *acc += *p * v;
-            }
-        }
-        let inv = |z: BabyBearExt4| {
-            (BabyBearExt4::from(x) - z)
-                .try_inverse()
-                .ok_or(VerifyError::OodPointInDomain)
+        let row = |t: usize, part: Part| -> &[BabyBear] {
+            let c = inputs
+                .iter()
+                .position(|x| x.0 == part)
+                .expect("the layout lists every part in use");
+            let m = inputs[c]
+                .1
+                .iter()
+                .position(|&m| m == t)
+                .expect("the layout lists every table with the part");
+            &query.inputs[c].opened_rows[m]
         };
-        Ok((a_zeta - b_zeta) * inv(zeta)? + (a_next - b_next) * inv(zeta_next)?)
+        let mut out = Vec::with_capacity(batches.len());
+        for b in &batches {
+            let log_size = b.log_n + log_blowup;
+            let x = lde_point(LDE_SHIFT, log_size, index >> (log_max - log_size));
+            let (mut a_zeta, mut a_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
+            for (g, _, ps) in &b.groups {
+                let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
+                for (&v, p) in row(g.table, g.part).iter().zip(ps) {
+                    *acc += *p * v;
+                }
+            }
+            let inv = |z: BabyBearExt4| {
+                (BabyBearExt4::from(x) - z)
+                    .try_inverse()
+                    .ok_or(VerifyError::OodPointInDomain)
+            };
+            out.push((a_zeta - b.b_zeta) * inv(zeta)? + (a_next - b.b_next) * inv(b.zeta_next)?);
+        }
+        Ok(out)
     };
+    let log_ns: Vec<usize> = checks.iter().map(|c| c.log_n).collect();
     fri::verifier::verify(
-        &FriSchedule::new(config, log_n),
+        &FriSchedule::new(config, &log_ns),
         u32::from(config.query_pow_bits),
         usize::from(config.num_queries),
         &proof.fri,
@@ -228,20 +369,46 @@ pub fn verify<A: VerifierAir>(
     )
 }
 
-/// Whether the opened values satisfy Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ). The shapes of
-/// `o` are checked by the caller. The prover runs this too, on its own openings: a trace
-/// that breaks a constraint fails it except with probability about deg/|F_ext|.
+/// The lookup side of the out-of-domain check.
+#[derive(Debug)]
+pub(crate) struct OodLookup<'a> {
+    pub plan: &'a LookupPlan,
+    pub challenges: &'a LookupChallenges,
+    pub total: BabyBearExt4,
+}
+
+/// BabyBear^4 columns from their 4 base columns' values at an extension point.
+fn ext_columns(values: &[BabyBearExt4]) -> Vec<BabyBearExt4> {
+    values
+        .chunks_exact(4)
+        .map(|c| {
+            let mut v = BabyBearExt4::ZERO;
+            for (k, x) in c.iter().enumerate() {
+                let mut basis = [BabyBear::ZERO; 4];
+                basis[k] = BabyBear::ONE;
+                v += BabyBearExt4::new(basis) * *x;
+            }
+            v
+        })
+        .collect()
+}
+
+/// Whether the opened values satisfy Σ α^{k−1−i} C_i(ζ) = Z_H(ζ)·Q(ζ), the lookup
+/// constraints included. The shapes of `o` are checked by the caller. The prover runs
+/// this too, on its own openings: a trace that breaks a constraint fails it except with
+/// probability about deg/|F_ext|.
 pub(crate) fn ood_identity_holds<A: VerifierAir>(
     air: &A,
     o: &Openings,
     public_values: &[BabyBear],
-    log_n: usize,
-    log_chunks: usize,
-    alpha: BabyBearExt4,
-    zeta: BabyBearExt4,
+    (log_n, log_chunks): (usize, usize),
+    (alpha, zeta): (BabyBearExt4, BabyBearExt4),
+    lookup: Option<OodLookup<'_>>,
 ) -> Result<bool, VerifyError> {
     let sel = selectors_at(log_n, zeta).ok_or(VerifyError::OodPointInDomain)?;
     let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
+    let aux_local = ext_columns(&o.aux_local);
+    let aux_next = ext_columns(&o.aux_next);
     let mut folder = VerifierConstraintFolder {
         main: Window {
             local: &o.trace_local,
@@ -255,17 +422,21 @@ pub(crate) fn ood_identity_holds<A: VerifierAir>(
         selectors: sel,
         alpha,
         acc: BabyBearExt4::ZERO,
+        lookup: lookup.map(|l| VerifierLookup {
+            plan: l.plan,
+            challenges: l.challenges,
+            aux_local: &aux_local,
+            aux_next: &aux_next,
+            total: l.total,
+            dens: Vec::new(),
+            mults: Vec::new(),
+        }),
     };
     air.eval(&mut folder);
+    folder.finish();
     let weights = chunk_weights(log_n, log_chunks, zeta).ok_or(VerifyError::OodPointInDomain)?;
     let mut quotient = BabyBearExt4::ZERO;
-    for (i, w) in weights.iter().enumerate() {
-        let mut q_i = BabyBearExt4::ZERO;
-        for k in 0..4 {
-            let mut basis = [BabyBear::ZERO; 4];
-            basis[k] = BabyBear::ONE;
-            q_i += BabyBearExt4::new(basis) * o.quotient[4 * i + k];
-        }
+    for (w, q_i) in weights.iter().zip(ext_columns(&o.quotient)) {
         quotient += *w * q_i;
     }
     Ok(folder.acc * sel.inv_vanishing == quotient)
