@@ -37,6 +37,9 @@ pub struct SecurityReport {
     pub field_cap_bits: f64,
 }
 
+/// The most proof-of-work bits a configuration may ask for (see [`StarkConfig::validate`]).
+pub const MAX_POW_BITS: u8 = 24;
+
 /// BabyBear^4 has 2^123.7 elements.
 const EXT_FIELD_BITS: f64 = 123.7;
 
@@ -132,8 +135,13 @@ impl StarkConfig {
         if self.num_queries == 0 || self.num_queries > 1000 {
             return bad("num_queries must be 1..=1000");
         }
-        if self.query_pow_bits > 30 {
-            return bad("query_pow_bits must be at most 30");
+        // The witness is one field element: p ≈ 2^31 candidates, of which about
+        // 2^(31 − bits) solve the puzzle. At 24 bits that is ~120 (no solution with
+        // probability e^-120); near 30 bits grinding would fail for some transcripts.
+        if self.query_pow_bits > MAX_POW_BITS {
+            return bad(&format!(
+                "query_pow_bits must be at most {MAX_POW_BITS} (the witness is one field element)"
+            ));
         }
         if self.log_folding_arity == 0
             || u32::from(self.log_folding_arity) > kiln::stark::MAX_LOG_ARITY

@@ -29,7 +29,7 @@ mod transcript;
 mod verifier;
 
 pub use challenger::Challenger;
-pub use config::{SecurityReport, StarkConfig};
+pub use config::{MAX_POW_BITS, SecurityReport, StarkConfig};
 pub use error::{ProveError, VerifyError};
 pub use lookup::{AuxAir, AuxRowBuilder};
 pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof, TableProof};

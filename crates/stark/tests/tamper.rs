@@ -151,6 +151,23 @@ fn every_tampered_part_is_rejected() {
 }
 
 #[test]
+fn without_grinding_the_witness_must_be_zero() {
+    let (trace, pis) = instance(4);
+    let config = StarkConfig::TEST;
+    assert_eq!(config.query_pow_bits, 0);
+    let mut proof = prove(&config, &FibonacciAir, &trace, &pis).unwrap();
+    verify(&config, &FibonacciAir, &proof, &pis).unwrap();
+    bump(&mut proof.fri.pow_witness);
+    assert!(verify(&config, &FibonacciAir, &proof, &pis).is_err());
+    // Past 24 bits a witness may not exist in the field: such a configuration is refused.
+    let greedy = StarkConfig {
+        query_pow_bits: 25,
+        ..config
+    };
+    assert!(prove(&greedy, &FibonacciAir, &trace, &pis).is_err());
+}
+
+#[test]
 fn random_byte_flips_are_rejected_without_panics() {
     let (trace, pis) = instance(6);
     let proof = prove(&CONFIG, &FibonacciAir, &trace, &pis).unwrap();
