@@ -139,6 +139,24 @@ fn proofs_are_identical_on_cpu_and_emulator() {
 }
 
 #[test]
+fn cuda_proofs_of_many_tables_equal_cpu_proofs() {
+    let gpu = match kiln::CudaBackend::new(0) {
+        Ok(gpu) => gpu,
+        Err(e) if std::env::var("KILN_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
+            panic!("KILN_REQUIRE_GPU=1 but the CUDA backend is unavailable: {e}")
+        }
+        Err(e) => {
+            eprintln!("cuda_proofs_of_many_tables_equal_cpu_proofs: skipping: {e}");
+            return;
+        }
+    };
+    let inst = instance(7);
+    let cpu = prove_on(&CpuBackend::new(), &inst).unwrap();
+    let cuda = prove_on(&gpu, &inst).unwrap();
+    assert!(cpu.to_bytes() == cuda.to_bytes(), "the CUDA proof differs");
+}
+
+#[test]
 fn an_unbalanced_bus_is_refused_and_named() {
     let mut inst = instance(1);
     // The sender's first row sends 300, which the range table does not serve.
