@@ -124,10 +124,12 @@ fn eval_partial_round<AB: AirBuilder>(
     internal_linear(state);
 }
 
-/// The columns of the permutation in `slot` of the current row.
+/// The columns of the permutation in `slot` of the current row (a table built on this AIR
+/// may have columns of its own after the permutations').
 #[inline(always)]
 fn slot_cols<AB: AirBuilder>(builder: &AB, slot: usize) -> &Poseidon2Cols<AB::Var> {
-    &Poseidon2Cols::from_wide_row(builder.main().local)[slot]
+    let start = slot * NUM_POSEIDON2_COLS;
+    Poseidon2Cols::from_row(&builder.main().local[start..start + NUM_POSEIDON2_COLS])
 }
 
 /// The constraints of the permutation in `slot`, in [`Poseidon2Cols`] order. Each round's
