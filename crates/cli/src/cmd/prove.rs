@@ -14,13 +14,14 @@ use serde::{Deserialize, Serialize};
 use super::CliError;
 use super::airs::ExampleAir;
 
-const MAGIC: &str = "kiln-proof-file-v1";
+const MAGIC: &str = "kiln-proof-file-v2";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct ProofFile {
     magic: String,
     air: ExampleAir,
-    public_values: Vec<BabyBear>,
+    /// One list per table.
+    public_values: Vec<Vec<BabyBear>>,
     proof: Proof,
 }
 
@@ -75,9 +76,10 @@ pub fn prove(args: ProveArgs) -> Result<(), CliError> {
     let config = preset(&args.preset)?;
     let example = ExampleAir::new(args.air, args.log_n)?;
     let start = Instant::now();
-    let (trace, public_values) = example.generate(args.seed)?;
+    let witness = example.generate(args.seed)?;
     let generated = start.elapsed();
-    let proof = example.prove(args.backend, &config, &trace, &public_values)?;
+    let proof = example.prove(args.backend, &config, &witness)?;
+    let public_values = witness.public_values;
     let proved = start.elapsed() - generated;
     let file = ProofFile {
         magic: MAGIC.into(),

@@ -92,17 +92,17 @@ fn run_on<B: ProverBackend>(
 ) -> Result<(), CliError> {
     for &log_n in sizes {
         let ex = ExampleAir::new(a.air, log_n)?;
-        let (trace, pis) = ex.generate(1)?;
+        let witness = ex.generate(1)?;
         let mut proof = None;
         // No warm-up run: each sample is a whole proof of a generated trace.
         let prove_ms = median_of(a.samples, || {
-            let (ms, p) = timed(|| ex.prove_on(backend, config, &trace, &pis))?;
+            let (ms, p) = timed(|| ex.prove_on(backend, config, &witness))?;
             proof = Some(p);
             Ok::<_, CliError>(ms)
         })?;
         let proof = proof.expect("at least one sample");
         let verify_ms = median_of(a.samples, || {
-            timed(|| ex.verify(config, &proof, &pis)).map(|(ms, ())| ms)
+            timed(|| ex.verify(config, &proof, &witness.public_values)).map(|(ms, ())| ms)
         })?;
         let sec = config.security();
         out.emit(&ProveRecord {
