@@ -6,6 +6,8 @@
 //! * [`MerklePathTable`]: Merkle paths of a fixed depth, one level per row, serving
 //!   "this leaf sits at this index under this root" on [`MERKLE_BUS`]; its compressions go
 //!   to the Poseidon2 table, its index bits are the canonical binary of an index < p;
+//! * [`RangeTable16`]: 16-bit range checks on [`RANGE16_BUS`], and limb arithmetic on
+//!   u32/u64 values ([`add_limbs`], [`less_than_limbs`]) that range-checks its results;
 //! * [`MerkleRequests`]: the requests a circuit makes of the path table (the verify side
 //!   of the workload `kiln prove --air merkle-paths`);
 //! * [`table_set!`]: one AIR type for a set of tables (a multi-table proof takes one).
@@ -16,15 +18,22 @@
 
 mod merkle;
 mod poseidon2;
+mod range;
 
 pub use merkle::{MerklePath, MerklePathTable, MerkleRequests, merkle_root_of_path};
 pub use poseidon2::{MODE_COMPRESS, MODE_PERMUTE, Poseidon2Requests, Poseidon2Table};
+pub use range::{
+    LIMB_BITS, RangeRequests, RangeTable16, add_limbs, add_witness, less_than_limbs,
+    less_than_witness, limbs, range_check,
+};
 
 use kiln_air::Bus;
 
 /// Poseidon2 requests: (mode, input state[16], output[16]) for a permutation, (mode,
 /// input state[16], output[0..8]) for a compression.
 pub const POSEIDON2_BUS: Bus = Bus::new(0x100, "poseidon2");
+/// 16-bit range checks: (value).
+pub const RANGE16_BUS: Bus = Bus::new(0x101, "range16");
 /// Merkle membership: (index, leaf[8], root[8]).
 pub const MERKLE_BUS: Bus = Bus::new(0x102, "merkle");
 
