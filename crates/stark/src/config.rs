@@ -21,33 +21,16 @@ pub struct StarkConfig {
     pub log_final_poly_len: u8,
 }
 
-/// Security of a configuration, in bits.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SecurityReport {
-    /// Under the ethSTARK conjecture (FRI query soundness ρ per query, i.e. log_blowup
-    /// bits): `log_blowup · queries + pow_bits`, capped by the field.
-    pub conjectured_bits: f64,
-    /// Proven list-decoding regime up to the Johnson bound (each query contributes
-    /// log_blowup/2 bits): `log_blowup/2 · queries + pow_bits`, capped by the field.
-    /// Since 2025 the proximity-gap conjectures up to capacity are known false, so this
-    /// is the figure to quote when being careful.
-    pub conservative_bits: f64,
-    /// The cap from the challenge field (|BabyBear^4| ≈ 2^124) minus a margin for the
-    /// number of algebraic challenges: out-of-domain sampling, batching and folding.
-    pub field_cap_bits: f64,
-}
-
 /// The most proof-of-work bits a configuration may ask for (see [`StarkConfig::validate`]).
 pub const MAX_POW_BITS: u8 = 24;
 
-/// BabyBear^4 has 2^123.7 elements.
-const EXT_FIELD_BITS: f64 = 123.7;
-
 impl StarkConfig {
-    /// ≥ 100 conjectured bits at rate 1/2: 84 queries + 16 bits of grinding.
+    /// ≥ 100 conjectured bits (random-words bound) at rate 1/2: 87 queries + 16 bits of
+    /// grinding. Its provable figure is about 60 bits (Johnson regime): see
+    /// [`crate::security`] and [`StarkConfig::PROVEN`].
     pub const STANDARD: Self = Self {
         log_blowup: 1,
-        num_queries: 84,
+        num_queries: 87,
         query_pow_bits: 16,
         log_folding_arity: 1,
         log_final_poly_len: 0,
@@ -62,22 +45,34 @@ impl StarkConfig {
         log_final_poly_len: 0,
     };
 
-    /// Smaller proofs at rate 1/8: 28 queries + 16 bits (100 conjectured bits); folds by 8.
+    /// Smaller proofs at rate 1/8: 29 queries + 16 bits (≥ 100 conjectured bits); folds
+    /// by 8.
     pub const COMPACT: Self = Self {
         log_blowup: 3,
-        num_queries: 28,
+        num_queries: 29,
         query_pow_bits: 16,
         log_folding_arity: 3,
         log_final_poly_len: 2,
     };
 
-    /// 128 conservative bits are out of reach over BabyBear^4 (the field caps them); this
-    /// preset gets as close as rate 1/16 allows: 54 queries + 20 bits.
+    /// Rate 1/16, 54 queries + 20 bits: the most provable bits of the presets on small
+    /// instances (128 are out of reach over BabyBear^4: the field caps them).
     pub const CONSERVATIVE: Self = Self {
         log_blowup: 4,
         num_queries: 54,
         query_pow_bits: 20,
         log_folding_arity: 2,
+        log_final_poly_len: 2,
+    };
+
+    /// ≥ 100 provable bits (unique-decoding regime) where BabyBear^4 allows it: rate 1/8,
+    /// 100 queries + 20 bits of grinding, folding by 2 (the smallest commit-round error).
+    /// The field caps the provable figure on large instances: see [`crate::security`].
+    pub const PROVEN: Self = Self {
+        log_blowup: 3,
+        num_queries: 100,
+        query_pow_bits: 20,
+        log_folding_arity: 1,
         log_final_poly_len: 2,
     };
 
@@ -91,8 +86,9 @@ impl StarkConfig {
     };
 
     /// The named presets, for the command line.
-    pub const PRESETS: [(&'static str, Self); 5] = [
+    pub const PRESETS: [(&'static str, Self); 6] = [
         ("standard", Self::STANDARD),
+        ("proven", Self::PROVEN),
         ("plonky3-bench", Self::PLONKY3_BENCH),
         ("compact", Self::COMPACT),
         ("conservative", Self::CONSERVATIVE),
@@ -105,21 +101,6 @@ impl StarkConfig {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, c)| *c)
-    }
-
-    pub fn security(&self) -> SecurityReport {
-        // Each folding round and the batching, OOD and constraint-combination challenges
-        // lose about log2(degree) bits against a field of 2^123.7 (Schwartz–Zippel); a
-        // flat margin of 20 bits covers traces up to 2^27 rows.
-        let field_cap_bits = EXT_FIELD_BITS - 20.0;
-        let q = f64::from(self.num_queries);
-        let b = f64::from(self.log_blowup);
-        let pow = f64::from(self.query_pow_bits);
-        SecurityReport {
-            conjectured_bits: (b * q + pow).min(field_cap_bits),
-            conservative_bits: (b / 2.0 * q + pow).min(field_cap_bits),
-            field_cap_bits,
-        }
     }
 
     /// Checks that the parameters are usable (not that they are secure).

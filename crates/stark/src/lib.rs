@@ -25,11 +25,12 @@ mod fri;
 mod lookup;
 mod proof;
 mod prover;
+pub mod security;
 mod transcript;
 mod verifier;
 
 pub use challenger::Challenger;
-pub use config::{MAX_POW_BITS, SecurityReport, StarkConfig};
+pub use config::{MAX_POW_BITS, StarkConfig};
 pub use error::{ProveError, VerifyError};
 pub use lookup::{AuxAir, AuxRowBuilder};
 pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof, TableProof};
@@ -38,6 +39,7 @@ pub use prover::{
     prove_tables_unchecked_with, prove_tables_with, prove_unchecked, prove_unchecked_with,
     prove_with,
 };
+pub use security::{SecurityInstance, SecurityReport, SecurityTerm, security_of_proof};
 /// log2 of the largest two-adic subgroup of BabyBear: every domain (the LDE's above all)
 /// has at most 2^TWO_ADICITY points.
 pub(crate) const TWO_ADICITY: usize =

@@ -34,17 +34,32 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "standard",
-        "bcb01b267f03f734068acdc40169c4d455771e6671289703a12fd21cae8bd60e",
+        "838779e48d3b4059bfc353a010807c7e1b92f0e94e498f045e3c86588edada77",
     ),
     (
         "fixed-columns",
         "standard",
-        "9425717323481a8752df0f3b68881a5a47fb2606afa30f8a53122f409d77d453",
+        "f020124164e254a5da63def18009b294470c81a433981669411316b0a096d135",
     ),
     (
         "poseidon2",
         "standard",
-        "7665b68844622a3cea881358a89e72dcbc805972de76445ba191bb26ef322529",
+        "e8bf8ed0d2c998f6cb364d2aa8d57200ecc822f215c01bb394eeb1fb6e357d43",
+    ),
+    (
+        "fibonacci",
+        "proven",
+        "ad16e269faeaaa5acba07f04383216e999ce32b263946d8475875ef650a4f921",
+    ),
+    (
+        "fixed-columns",
+        "proven",
+        "5339b56546f737cd7c17da58fb33e8a53db98d6d436a92d24b3409bc510a0a1e",
+    ),
+    (
+        "poseidon2",
+        "proven",
+        "689b356dd747c419daf9a59e7e8cf8a3f7dca773a34da20e3e4980ea0b97362e",
     ),
     (
         "fibonacci",
@@ -64,17 +79,17 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "compact",
-        "7f690ffd190713155d36455885c9c2b251ecdba5ecac82da8f6c1b7a4eb95c0b",
+        "67265c173f361870932f07f3a1b47470766ca0801388673b059f782e51b77ccc",
     ),
     (
         "fixed-columns",
         "compact",
-        "fd0011aae1704e82bed0e74b2f43fb9d3ceab71e3b8e8a34b8c9df05749ef67c",
+        "575d8ac9080e1ded75f59234c561062d276c5fab11ea75ff08c8ddfe1edf12e0",
     ),
     (
         "poseidon2",
         "compact",
-        "b9c632d87d57ec433818954e3f23eb29cad5e4d70bc297731fc9348ff47bf94f",
+        "a713a1e095673dcaadf21acecc47e8ac531c595a68eaf4477a566e39494517ba",
     ),
     (
         "fibonacci",

@@ -9,8 +9,8 @@ use kiln_gadgets::{
 };
 use kiln_poseidon2_air::{Poseidon2Air, generate_trace as generate_poseidon2};
 use kiln_stark::{
-    Proof, ProveError, ProverBackend, StarkConfig, VerifyError, prove_tables_with, prove_with,
-    verify, verify_tables,
+    Proof, ProveError, ProverBackend, SecurityReport, StarkConfig, VerifyError, prove_tables_with,
+    prove_with, security_of_proof, verify, verify_tables,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -206,6 +206,15 @@ impl ExampleAir {
                 &witness.traces,
                 &witness.publics(),
             ),
+        }
+    }
+
+    /// The conjectured and provable security of `proof` (an instance of this example).
+    pub fn security(&self, proof: &Proof) -> SecurityReport {
+        match self.name {
+            AirName::Fibonacci => security_of_proof(&[FibonacciAir], proof),
+            AirName::Poseidon2 => security_of_proof(&[Poseidon2Example::default()], proof),
+            AirName::MerklePaths => security_of_proof(&self.merkle_tables(), proof),
         }
     }
 

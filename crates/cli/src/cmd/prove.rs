@@ -51,7 +51,7 @@ pub struct ProveArgs {
 pub struct VerifyArgs {
     /// The proof file.
     file: PathBuf,
-    /// Parameter preset the proof must use: standard, plonky3-bench, compact,
+    /// Parameter preset the proof must use: standard, proven, plonky3-bench, compact,
     /// conservative or test.
     #[arg(long, default_value = "standard")]
     preset: String,
@@ -64,11 +64,15 @@ fn preset(name: &str) -> Result<StarkConfig, CliError> {
     })
 }
 
-fn describe(config: &StarkConfig) -> String {
-    let s = config.security();
+/// The security of one proof, in words.
+fn describe(s: &kiln_stark::SecurityReport) -> String {
     format!(
-        "{:.0} bits conjectured (ethSTARK), {:.0} bits conservative (Johnson bound)",
-        s.conjectured_bits, s.conservative_bits
+        "{:.1} bits conjectured (random-words conjecture; limited by {}), {:.1} bits provable ({}; limited by {})",
+        s.conjectured_bits,
+        s.conjectured_limit,
+        s.provable_bits,
+        s.provable_regime,
+        s.provable_limit
     )
 }
 
@@ -99,7 +103,11 @@ pub fn prove(args: ProveArgs) -> Result<(), CliError> {
         bytes.len(),
         args.out.display()
     );
-    println!("preset {}: {}", args.preset, describe(&config));
+    println!(
+        "preset {}: {}",
+        args.preset,
+        describe(&example.security(&file.proof))
+    );
     Ok(())
 }
 
@@ -126,7 +134,7 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
         file.proof.log_n().unwrap_or(0),
         start.elapsed().as_secs_f64() * 1e3,
         args.preset,
-        describe(&config)
+        describe(&file.air.security(&file.proof))
     );
     Ok(())
 }

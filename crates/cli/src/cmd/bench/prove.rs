@@ -43,7 +43,7 @@ struct ProveRecord {
     /// Rows (or permutations, for the Poseidon2 AIR) proven per second.
     items_per_sec: f64,
     conjectured_security_bits: f64,
-    conservative_security_bits: f64,
+    provable_security_bits: f64,
     samples: usize,
 }
 
@@ -104,7 +104,7 @@ fn run_on<B: ProverBackend>(
         let verify_ms = median_of(a.samples, || {
             timed(|| ex.verify(config, &proof, &witness.public_values)).map(|(ms, ())| ms)
         })?;
-        let sec = config.security();
+        let sec = ex.security(&proof);
         out.emit(&ProveRecord {
             op: "prove",
             backend: a.backend,
@@ -117,7 +117,7 @@ fn run_on<B: ProverBackend>(
             proof_bytes: proof.size_bytes(),
             items_per_sec: ex.items() as f64 / (prove_ms * 1e-3),
             conjectured_security_bits: sec.conjectured_bits,
-            conservative_security_bits: sec.conservative_bits,
+            provable_security_bits: sec.provable_bits,
             samples: a.samples,
         })?;
     }
