@@ -34,6 +34,13 @@ pub trait BaseAir: Sync {
         format!("constraint #{index}")
     }
 
+    /// log2 of the most rows a trace of this AIR may have, if it is bounded (a table whose
+    /// index columns hold 16 bits, say). Part of the verifying key: the verifier refuses
+    /// a proof claiming a taller table. `None`: as many as the field's domains allow.
+    fn max_log_height(&self) -> Option<usize> {
+        None
+    }
+
     /// The table's name in error messages of a multi-table proof (an unbalanced bus names
     /// the tables that send and receive the tuple).
     fn name(&self) -> String {

@@ -32,6 +32,12 @@ pub enum ProveError {
     SelfCheck,
     #[error("a proof needs at least one table")]
     NoTables,
+    #[error("table {table} has 2^{log_n} rows; its verifying key allows at most 2^{max}")]
+    TooTall {
+        table: usize,
+        log_n: usize,
+        max: usize,
+    },
     #[error("{got} {what} given for {expected} tables")]
     TableCount {
         what: &'static str,
@@ -93,6 +99,14 @@ pub enum VerifyError {
     FinalPoly { query: usize },
     #[error("the preprocessed commitment could not be computed: {reason}")]
     Preprocessed { reason: String },
+    #[error(
+        "table {table}: the proof claims 2^{log_n} rows; the verifying key allows at most 2^{max}"
+    )]
+    TooTall {
+        table: usize,
+        log_n: usize,
+        max: usize,
+    },
     #[error("the LogUp totals of the tables do not add up to zero: a bus is unbalanced")]
     LookupSum,
     #[error("table {table}: the lookup total is {}", if *.present { "present, but the table has no interactions" } else { "missing" })]

@@ -28,6 +28,7 @@ mod prover;
 pub mod security;
 mod transcript;
 mod verifier;
+mod vk;
 
 pub use challenger::Challenger;
 pub use config::{MAX_POW_BITS, StarkConfig};
@@ -46,3 +47,4 @@ pub(crate) const TWO_ADICITY: usize =
     <kiln_field::BabyBear as kiln_field::TwoAdicField>::TWO_ADICITY;
 
 pub use verifier::{VerifierAir, VerifierConstraintFolder, verify, verify_tables};
+pub use vk::{TableKey, VerifyingKey, verifying_key};

@@ -4,8 +4,8 @@
 //! and return the challenges sampled after them with the next phase, so neither side can
 //! take the steps in another order. In order:
 //!
-//! 1. the domain-separation tag, the configuration, and per table the instance's shape
-//!    and public values ([`StarkTranscript::new`]);
+//! 1. the domain-separation tag, the verifying key's digest, the configuration, and per
+//!    table the instance's shape and public values ([`StarkTranscript::new`]);
 //! 2. the preprocessed commitment (if any), the main commitment → γ and β, the lookup
 //!    challenges;
 //! 3. the auxiliary commitment (if any) and every table's lookup total → α, the
@@ -68,9 +68,11 @@ pub(crate) struct PowPhase(Challenger);
 pub(crate) struct QueryPhase(Challenger);
 
 impl StarkTranscript {
-    /// A transcript with the tag, the configuration and every table's instance absorbed.
-    pub fn new(config: &StarkConfig, tables: &[Instance<'_>]) -> Self {
+    /// A transcript with the tag, the verifying key's digest, the configuration and every
+    /// table's instance absorbed.
+    pub fn new(config: &StarkConfig, vk_digest: &Digest, tables: &[Instance<'_>]) -> Self {
         let mut ch = Challenger::new(TRANSCRIPT_TAG);
+        ch.observe_digest(vk_digest);
         for v in [
             u64::from(config.log_blowup),
             u64::from(config.num_queries),

@@ -391,3 +391,68 @@ fn tampered_multi_table_proofs_are_rejected_without_panics() {
         }
     }
 }
+
+#[test]
+fn the_verifying_key_binds_the_air_set_and_bounds_heights() {
+    use kiln_air::{Air, AirBuilder, BaseAir};
+    use kiln_stark::verifying_key;
+
+    /// Two columns with next[0] = local[1] on transitions, and a height bound.
+    #[derive(Clone, Copy, Debug)]
+    struct Bounded(Option<usize>);
+    impl BaseAir for Bounded {
+        fn width(&self) -> usize {
+            2
+        }
+        fn max_log_height(&self) -> Option<usize> {
+            self.0
+        }
+    }
+    impl<AB: AirBuilder> Air<AB> for Bounded {
+        fn eval(&self, b: &mut AB) {
+            let m = b.main();
+            let (l, n) = (m.local.to_vec(), m.next.to_vec());
+            b.when_transition().assert_eq(n[0], l[1]);
+        }
+    }
+    let fib = Table::Fibonacci;
+    let other = Table::Many { k: 1 };
+    let c = CONFIG;
+    assert_ne!(
+        verifying_key(&c, &[fib]).digest,
+        verifying_key(&c, &[other]).digest
+    );
+    assert_ne!(
+        verifying_key(&c, &[fib]).digest,
+        verifying_key(&StarkConfig::STANDARD, &[fib]).digest
+    );
+    // A bound on the height: refused by the prover, and by the verifier when a proof
+    // claims more.
+    let trace = matrix(&(0..16).map(|i| vec![i, i]).collect::<Vec<_>>());
+    let publics: Vec<&[BabyBear]> = vec![&[]];
+    let bounded = [Bounded(Some(3))];
+    assert!(matches!(
+        prove_tables(&CONFIG, &bounded, core::slice::from_ref(&trace), &publics),
+        Err(ProveError::TooTall {
+            log_n: 4,
+            max: 3,
+            ..
+        })
+    ));
+    let free = [Bounded(None)];
+    let trace = matrix(&(0..16).map(|_| vec![1, 1]).collect::<Vec<_>>());
+    let proof = prove_tables(&CONFIG, &free, core::slice::from_ref(&trace), &publics).unwrap();
+    verify_tables(&CONFIG, &free, &proof, &publics).unwrap();
+    assert!(matches!(
+        verify_tables(&CONFIG, &bounded, &proof, &publics),
+        Err(VerifyError::TooTall {
+            log_n: 4,
+            max: 3,
+            ..
+        })
+    ));
+    assert_ne!(
+        verifying_key(&c, &free).digest,
+        verifying_key(&c, &bounded).digest
+    );
+}

@@ -17,6 +17,7 @@ fn replay(proof: &Proof, width: usize, public_values: &[BabyBear]) -> (bool, Vec
     let c = &proof.config;
     let log_n = proof.tables[0].log_n;
     let mut ch = Challenger::new(b"kiln-stark-v3");
+    ch.observe_digest(&kiln_stark::verifying_key(c, &[FibonacciAir]).digest);
     for v in [
         u64::from(c.log_blowup),
         u64::from(c.num_queries),

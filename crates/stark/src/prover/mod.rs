@@ -27,6 +27,7 @@ use crate::lookup::{AuxAir, LookupChallenges, aux_trace};
 use crate::proof::{Openings, PROOF_VERSION, Proof, TableProof};
 use crate::transcript::{Instance, StarkTranscript};
 use crate::verifier::{OodLookup, VerifierAir, ood_identity_holds};
+use crate::vk::VerifyingKey;
 use crate::{ProveError, StarkConfig};
 
 /// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder
@@ -488,6 +489,23 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                 .map_err(|e| in_table(t, e))
         })
         .collect::<Result<_, _>>()?;
+    let vk = VerifyingKey::new(
+        config,
+        &checked.iter().map(|c| &c.symbolic).collect::<Vec<_>>(),
+        &tables
+            .iter()
+            .map(|t| t.max_log_height())
+            .collect::<Vec<_>>(),
+    );
+    for (t, (c, key)) in checked.iter().zip(&vk.tables).enumerate() {
+        if c.log_n > key.max_log_height {
+            return Err(ProveError::TooTall {
+                table: t,
+                log_n: c.log_n,
+                max: key.max_log_height,
+            });
+        }
+    }
     let lookups = total_lookups(
         checked
             .iter()
@@ -517,7 +535,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
             public_values: pv,
         })
         .collect();
-    let transcript = StarkTranscript::new(config, &instances);
+    let transcript = StarkTranscript::new(config, &vk.digest, &instances);
 
     // Preprocessed columns: committed like the traces; the verifier recomputes the root.
     let mut pre_values = Vec::with_capacity(k);

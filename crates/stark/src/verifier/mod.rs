@@ -17,6 +17,7 @@ use crate::fri::{self, FriSchedule};
 use crate::lookup::LookupChallenges;
 use crate::proof::{Openings, PROOF_VERSION, Proof, QueryProof};
 use crate::transcript::{Instance, StarkTranscript};
+use crate::vk::VerifyingKey;
 use crate::{StarkConfig, VerifyError};
 
 /// The AIRs the verifier accepts.
@@ -148,6 +149,23 @@ pub fn verify_tables<A: VerifierAir>(
             preprocessed,
         });
     }
+    let vk = VerifyingKey::new(
+        config,
+        &checks.iter().map(|c| &c.symbolic).collect::<Vec<_>>(),
+        &tables
+            .iter()
+            .map(|t| t.max_log_height())
+            .collect::<Vec<_>>(),
+    );
+    for (t, (c, key)) in checks.iter().zip(&vk.tables).enumerate() {
+        if c.log_n > key.max_log_height {
+            return Err(VerifyError::TooTall {
+                table: t,
+                log_n: c.log_n,
+                max: key.max_log_height,
+            });
+        }
+    }
     let lookups = crate::prover::total_lookups(
         checks
             .iter()
@@ -183,7 +201,7 @@ pub fn verify_tables<A: VerifierAir>(
             public_values: pv,
         })
         .collect();
-    let transcript = StarkTranscript::new(config, &instances);
+    let transcript = StarkTranscript::new(config, &vk.digest, &instances);
     let pre_matrices: Vec<(&ColMajorMatrix, usize)> = checks
         .iter()
         .filter_map(|c| c.preprocessed.as_ref().map(|p| (p, c.log_n)))
