@@ -61,8 +61,13 @@ __global__ void quotient_kernel(const uint32_t* __restrict__ program, const uint
         for (uint32_t i = 0; i < p.log_n; ++i)
             xn = xn.sqr();
         const bb_t z = xn - bb_t::one();
-        const bb_t first = z * inverse(x - bb_t::one());
-        const bb_t last = z * inverse(x - p.w_n_inv);
+        // The Lagrange selectors of the first and last rows (1 there, 0 on the other rows):
+        // Z(x)/(n·(x − 1)) and ω^{-1}·Z(x)/(n·(x − ω^{-1})).
+        bb_t n_f = bb_t::one();
+        for (uint32_t i = 0; i < p.log_n; ++i)
+            n_f = n_f + n_f;
+        const bb_t first = z * inverse(n_f * (x - bb_t::one()));
+        const bb_t last = z * p.w_n_inv * inverse(n_f * (x - p.w_n_inv));
         const bb_t transition = x - p.w_n_inv;
 
         bb_t regs[MAX_REGS];

@@ -64,9 +64,11 @@ impl StarkOps for CpuBackend {
                 let (p_local, p_next) = (row(pre, pw, j), row(pre, pw, jn));
                 let x = spec.shift * w_m.exp_u64(j as u64);
                 let z = x.exp_power_of_2(spec.log_n as usize) - BabyBear::ONE;
+                // The Lagrange selectors of the first and last rows, and x − ω^{-1}.
+                let n_f = BabyBear::new(n as u32);
                 let sel = [
-                    z * (x - BabyBear::ONE).inverse(),
-                    z * (x - w_n_inv).inverse(),
+                    z * (n_f * (x - BabyBear::ONE)).inverse(),
+                    z * w_n_inv * (n_f * (x - w_n_inv)).inverse(),
                     x - w_n_inv,
                 ];
                 let cs = spec.program.eval(

@@ -11,10 +11,10 @@ pub fn root(log_n: usize) -> BabyBear {
     BabyBear::two_adic_generator(log_n)
 }
 
-/// The selectors of the trace domain H (order 2^log_n) at a point x outside H,
-/// unnormalised (constant multiples do not change which values are zero):
-/// first = Z_H(x)/(x − 1), last = Z_H(x)/(x − ω^{-1}), transition = x − ω^{-1}, where
-/// Z_H(x) = x^n − 1.
+/// The selectors of the trace domain H (order 2^log_n) at a point x outside H: the
+/// Lagrange selectors first = Z_H(x)/(n·(x − 1)) and last = ω^{-1}·Z_H(x)/(n·(x − ω^{-1}))
+/// (1 on their row, 0 on the others, as the debug checker has them), and
+/// transition = x − ω^{-1}, where Z_H(x) = x^n − 1.
 #[derive(Clone, Copy, Debug)]
 pub struct Selectors<E> {
     pub is_first_row: E,
@@ -29,10 +29,11 @@ pub struct Selectors<E> {
 pub fn selectors_at(log_n: usize, zeta: BabyBearExt4) -> Option<Selectors<BabyBearExt4>> {
     let z_h = zeta.exp_power_of_2(log_n) - BabyBear::ONE;
     let w_inv = root(log_n).inverse();
+    let n_f = BabyBear::new(1 << log_n);
     let inv_vanishing = z_h.try_inverse()?;
     Some(Selectors {
-        is_first_row: z_h * (zeta - BabyBear::ONE).try_inverse()?,
-        is_last_row: z_h * (zeta - w_inv).try_inverse()?,
+        is_first_row: z_h * ((zeta - BabyBear::ONE) * n_f).try_inverse()?,
+        is_last_row: z_h * w_inv * ((zeta - w_inv) * n_f).try_inverse()?,
         is_transition: zeta - w_inv,
         inv_vanishing,
     })

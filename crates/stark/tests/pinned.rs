@@ -34,12 +34,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "standard",
-        "2fcecb53201475eea23876bb656a6bb884a714a4f76872f32f8797882e80f82f",
+        "fc2f550ff93f68216c719feabb53ce4cec3e84f791391871be54590190351a68",
     ),
     (
         "fixed-columns",
         "standard",
-        "ca683ed562b9d94cd100558b9207c44827e97aac5348d29ca15b5072a72d7e0f",
+        "dc4fae409aed1ef40066da7000484dd0a02d0d559645ff2c7ff479e82b8b72d8",
     ),
     (
         "poseidon2",
@@ -49,12 +49,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "proven",
-        "57fb2bb9302afce45bc875ca112cd4b68a6601b3f1e5a94eb804c77f6f6eb11f",
+        "70eafbf0c8a8d2d002f945661ed8ee9a5a057303d1bb06b35a73d56e0b7a53eb",
     ),
     (
         "fixed-columns",
         "proven",
-        "ebd07d61d41a37004e20bb41330acc2510542253c01a61ac4440446629ed212f",
+        "7c30e9983d087106df23223c2ac5e345c9ca27b7a3fbb33696d9010af1679c8f",
     ),
     (
         "poseidon2",
@@ -64,12 +64,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "plonky3-bench",
-        "056ae1a718cd89d6c6733abba0f8b00b35d3d7462731c6fbad4eb33c1c6d3639",
+        "d52e9dd7ecc06d9dd7ecbdbb194525a690c0ea7f7cab7cea2488d743058c9dba",
     ),
     (
         "fixed-columns",
         "plonky3-bench",
-        "07bd8c6ff74283cb292b2375475a903c5617b86f2b206fd51a9c3b6441e8921d",
+        "0b355a1d8fd9ea5614e17132ce5855da6058bb36a7a8484f5750f8e73b36c240",
     ),
     (
         "poseidon2",
@@ -79,12 +79,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "compact",
-        "229cea1bfa50d59f1f94e4bae9c72e0c916c1fc1f4f687641098d1c7595abec4",
+        "eca1d669cb5fa9df6693ae3578b4a37c480701ec8d8e7df3bc878f7ad40c98ff",
     ),
     (
         "fixed-columns",
         "compact",
-        "5e31ae16c2d84d8ae6cf7f686f8a29a9f7e92ed4d4a32a5ad961b765172f6d05",
+        "e33fcebbff5573534c8923e7d922e9211ab0e963090b5dddbdcbeaa5e90cc07c",
     ),
     (
         "poseidon2",
@@ -94,12 +94,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "conservative",
-        "c13515aee7697b0ac4c1e2fa6851012c3b8eee4b40c0528b40c58104b61ef945",
+        "466df3a131c6d7622c32fa2f64a41ca7ebcade07b001bf078ec0612a303dcc88",
     ),
     (
         "fixed-columns",
         "conservative",
-        "8b4d46296f6f5344c8a8b65696ffb81ed1274196cc49715a1543ba25d36cdc0c",
+        "87851a032a5c2600111c87c2e35fcf518498ed1c610ea68b83c2d0637a98594f",
     ),
     (
         "poseidon2",
@@ -109,12 +109,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "test",
-        "8c7ca4f68a3a30f3ffc6232f65c5c0b49a1c7ef7d2d66d152358d18db488010a",
+        "dfec0771bcdf0922a3e579fe7bc36a13d414c612e719c651746aa781ddbdef44",
     ),
     (
         "fixed-columns",
         "test",
-        "71547bb90cfdeffcebfbb659b7d88a324bd0e3430c75560e04a9c75f36718418",
+        "11cc916782bdcb755ee8597b737603db42aacfec0f1edb89913f53b0e0269102",
     ),
     (
         "poseidon2",
@@ -124,12 +124,12 @@ const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "arity4-final2-pow2",
-        "24fa993f59a4014b9085ceed9aff45e00413a371bfdb364f7b89b64be8370304",
+        "c331b9de7e992e39b3428e20e74af2926346f2622062dcc4781407aac50f9353",
     ),
     (
         "fixed-columns",
         "arity4-final2-pow2",
-        "8bd9d896ffc9127e769456cfb4ea1b5ee53ce69b73e80d4d7d9a231866d5c879",
+        "8aa789496db4a054f7c40ae0c8d9fde32375f58209109e88aa65ee88070083b5",
     ),
     (
         "poseidon2",

@@ -79,10 +79,20 @@ pub(super) fn quotient_chunks<P: PackedField, A: for<'a> Air<ProverConstraintFol
         x *= w_m;
     }
     let xs: Vec<BabyBear> = (0..m).map(|p| natural[rev(p)]).collect();
+    // The Lagrange selectors of the first and last rows are Z_H(x)/(n·(x − 1)) and
+    // ω^{-1}·Z_H(x)/(n·(x − ω^{-1})): 1 on their row, 0 on the others.
     let w_inv = root(log_n).inverse();
-    let inv_first =
-        super::par_batch_inverse(&xs.iter().map(|&x| x - BabyBear::ONE).collect::<Vec<_>>());
-    let inv_last = super::par_batch_inverse(&xs.iter().map(|&x| x - w_inv).collect::<Vec<_>>());
+    let n_f = BabyBear::new(n as u32);
+    let inv_first = super::par_batch_inverse(
+        &xs.iter()
+            .map(|&x| n_f * (x - BabyBear::ONE))
+            .collect::<Vec<_>>(),
+    );
+    let inv_last: Vec<BabyBear> =
+        super::par_batch_inverse(&xs.iter().map(|&x| n_f * (x - w_inv)).collect::<Vec<_>>())
+            .into_iter()
+            .map(|v| v * w_inv)
+            .collect();
     // Z_H(x_j) = g^n·ω_M^{jn} − 1 depends on j mod step only.
     let g_n = LDE_SHIFT.exp_power_of_2(log_n);
     let w_step = root(log_chunks);
