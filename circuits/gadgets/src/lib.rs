@@ -8,6 +8,8 @@
 //!   to the Poseidon2 table, its index bits are the canonical binary of an index < p;
 //! * [`RangeTable16`]: 16-bit range checks on [`RANGE16_BUS`], and limb arithmetic on
 //!   u32/u64 values ([`add_limbs`], [`less_than_limbs`]) that range-checks its results;
+//! * [`MemoryTable`]: a write-once memory (witness bus) on [`MEMORY_BUS`]: a cell holds
+//!   one value for the whole proof, whichever table reads or writes it;
 //! * [`MerkleRequests`]: the requests a circuit makes of the path table (the verify side
 //!   of the workload `kiln prove --air merkle-paths`);
 //! * [`table_set!`]: one AIR type for a set of tables (a multi-table proof takes one).
@@ -16,10 +18,12 @@
 //!
 //! [`kiln_stark::prove_tables`]: https://docs.rs/kiln-stark
 
+mod memory;
 mod merkle;
 mod poseidon2;
 mod range;
 
+pub use memory::{MemoryError, MemoryRequests, MemoryTable};
 pub use merkle::{MerklePath, MerklePathTable, MerkleRequests, merkle_root_of_path};
 pub use poseidon2::{MODE_COMPRESS, MODE_PERMUTE, Poseidon2Requests, Poseidon2Table};
 pub use range::{
@@ -34,6 +38,8 @@ use kiln_air::Bus;
 pub const POSEIDON2_BUS: Bus = Bus::new(0x100, "poseidon2");
 /// 16-bit range checks: (value).
 pub const RANGE16_BUS: Bus = Bus::new(0x101, "range16");
+/// Write-once memory accesses: (address, value).
+pub const MEMORY_BUS: Bus = Bus::new(0x103, "memory");
 /// Merkle membership: (index, leaf[8], root[8]).
 pub const MERKLE_BUS: Bus = Bus::new(0x102, "merkle");
 
