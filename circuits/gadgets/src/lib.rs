@@ -10,6 +10,9 @@
 //!   u32/u64 values ([`add_limbs`], [`less_than_limbs`]) that range-checks its results;
 //! * [`MemoryTable`]: a write-once memory (witness bus) on [`MEMORY_BUS`]: a cell holds
 //!   one value for the whole proof, whichever table reads or writes it;
+//! * [`SpongeTable`]: the sponge of variable-length messages read from the memory (the
+//!   bytes of `kiln_hash::PaddingFreeSponge`, and a length-binding variant) on
+//!   [`SPONGE_BUS`];
 //! * [`MerkleRequests`]: the requests a circuit makes of the path table (the verify side
 //!   of the workload `kiln prove --air merkle-paths`);
 //! * [`table_set!`]: one AIR type for a set of tables (a multi-table proof takes one).
@@ -22,6 +25,7 @@ mod memory;
 mod merkle;
 mod poseidon2;
 mod range;
+mod sponge;
 
 pub use memory::{MemoryError, MemoryRequests, MemoryTable};
 pub use merkle::{MerklePath, MerklePathTable, MerkleRequests, merkle_root_of_path};
@@ -30,6 +34,7 @@ pub use range::{
     LIMB_BITS, RangeRequests, RangeTable16, add_limbs, add_witness, less_than_limbs,
     less_than_witness, limbs, range_check,
 };
+pub use sponge::{SpongeRequest, SpongeTable, sponge_hash, sponge_trace};
 
 use kiln_air::Bus;
 
@@ -40,6 +45,8 @@ pub const POSEIDON2_BUS: Bus = Bus::new(0x100, "poseidon2");
 pub const RANGE16_BUS: Bus = Bus::new(0x101, "range16");
 /// Write-once memory accesses: (address, value).
 pub const MEMORY_BUS: Bus = Bus::new(0x103, "memory");
+/// Sponge hashes of messages in memory: (bind_length, base, len, digest[8]).
+pub const SPONGE_BUS: Bus = Bus::new(0x104, "sponge");
 /// Merkle membership: (index, leaf[8], root[8]).
 pub const MERKLE_BUS: Bus = Bus::new(0x102, "merkle");
 
