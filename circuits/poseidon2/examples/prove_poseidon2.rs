@@ -1,5 +1,5 @@
 //! Proves 2^k Poseidon2 permutations with kiln and with Plonky3 (p3-uni-stark 0.8) and
-//! prints permutations proven per second and proof sizes.
+//! prints permutations proven per second, proof sizes and where the proof bytes go.
 //!
 //! ```text
 //! cargo run --release -p kiln-poseidon2-air --example prove_poseidon2 -- [k] [perms_per_row] [reps] [kiln|p3|both]
@@ -40,6 +40,57 @@ fn report(who: &str, perms: usize, trace: Duration, prove: &[Duration], bytes: u
     );
 }
 
+/// Bytes of `x` serialised with postcard.
+fn bytes<T: serde::Serialize>(x: &T) -> usize {
+    postcard::to_allocvec(x).map_or(0, |v| v.len())
+}
+
+/// Where a proof's bytes go (openings at the out-of-domain points; opened rows and Merkle
+/// digests of the committed inputs; FRI values and digests).
+fn breakdown(who: &str, openings: usize, parts: [usize; 4]) -> String {
+    let [rows, row_digests, fri_values, fri_digests] = parts;
+    format!(
+        "{who:>8}: bytes: out-of-domain openings {openings} | input rows {rows} + digests \
+         {row_digests} | FRI values {fri_values} + digests {fri_digests}"
+    )
+}
+
+fn kiln_breakdown(proof: &kiln_stark::Proof) -> String {
+    let f = &proof.fri;
+    let sum = |it: &mut dyn Iterator<Item = usize>| it.sum();
+    breakdown(
+        "kiln",
+        bytes(&proof.tables),
+        [
+            sum(&mut f.input_openings.iter().map(|o| bytes(&o.rows))),
+            sum(&mut f.input_openings.iter().map(|o| bytes(&o.siblings))),
+            sum(&mut f.layer_openings.iter().map(|o| bytes(&o.values))),
+            sum(&mut f.layer_openings.iter().map(|o| bytes(&o.siblings))),
+        ],
+    )
+}
+
+fn p3_breakdown(proof: &P3Proof) -> String {
+    let f = &proof.opening_proof;
+    let sum = |it: &mut dyn Iterator<Item = usize>| it.sum();
+    breakdown(
+        "plonky3",
+        bytes(&proof.opened_values),
+        [
+            sum(&mut f.input_openings.iter().map(|o| bytes(&o.opened_values))),
+            sum(&mut f.input_openings.iter().map(|o| bytes(&o.opening_proof))),
+            sum(&mut f
+                .commit_phase_openings
+                .iter()
+                .map(|o| bytes(&o.sibling_values))),
+            sum(&mut f
+                .commit_phase_openings
+                .iter()
+                .map(|o| bytes(&o.opening_proof))),
+        ],
+    )
+}
+
 fn run<const K: usize>(log: u32, reps: usize, which: &str) {
     let perms = 1usize << log;
     let inputs = random_inputs(perms, u64::from(log));
@@ -62,6 +113,7 @@ fn run<const K: usize>(log: u32, reps: usize, which: &str) {
         let proof = proof.expect("reps > 0");
         kiln_verify::<K>(&proof);
         report("kiln", perms, trace_time, &times, proof.size_bytes());
+        println!("{}", kiln_breakdown(&proof));
     }
     if which != "kiln" {
         let config = p3_config();
@@ -81,6 +133,7 @@ fn run<const K: usize>(log: u32, reps: usize, which: &str) {
         let proof = proof.expect("reps > 0");
         p3_verify::<K>(&config, &proof);
         report("plonky3", perms, trace_time, &times, p3_proof_size(&proof));
+        println!("{}", p3_breakdown(&proof));
     }
 }
 

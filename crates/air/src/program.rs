@@ -213,6 +213,26 @@ impl ConstraintProgram {
         }
     }
 
+    /// Compiles the interactions of `symbolic` like constraints: for each interaction in
+    /// order, its tuple's values, then its multiplicity, each an output ("constraint")
+    /// of the program. What the prover evaluates on every row to build the auxiliary
+    /// trace, and what the verifying key digests.
+    pub fn of_interactions(symbolic: &SymbolicConstraints) -> Self {
+        let mut exprs: Vec<SymbolicExpression> = Vec::new();
+        for i in &symbolic.interactions {
+            exprs.extend(i.values.iter().cloned());
+            exprs.push(i.multiplicity.clone());
+        }
+        Self::from_symbolic(&SymbolicConstraints {
+            constraints: exprs,
+            interactions: Vec::new(),
+            lookup: Default::default(),
+            main_width: symbolic.main_width,
+            preprocessed_width: symbolic.preprocessed_width,
+            public_values: symbolic.public_values,
+        })
+    }
+
     /// Runs the program on one point (the reference for the GPU interpreter): returns
     /// each constraint's value.
     pub fn eval<E: crate::Algebra>(

@@ -407,6 +407,59 @@ impl SymbolicConstraints {
         }
     }
 
+    /// The main and preprocessed columns (each ascending) that the constraints or the
+    /// interactions read at the next row. Only these are opened at ζω: a column never
+    /// read there does not enter the out-of-domain check, so opening it would add bytes
+    /// and nothing else.
+    pub fn next_row_columns(&self) -> (Vec<usize>, Vec<usize>) {
+        let mut seen = std::collections::HashSet::new();
+        let (mut main, mut pre) = (
+            vec![false; self.main_width],
+            vec![false; self.preprocessed_width],
+        );
+        let mut stack: Vec<&SymbolicExpression> = self.constraints.iter().collect();
+        for i in &self.interactions {
+            stack.extend(&i.values);
+            stack.push(&i.multiplicity);
+        }
+        while let Some(e) = stack.pop() {
+            if !seen.insert(e as *const SymbolicExpression) {
+                continue;
+            }
+            match e {
+                SymbolicExpression::Variable(v) => {
+                    let cols = match v.entry {
+                        Entry::Main { offset: 1 } => &mut main,
+                        Entry::Preprocessed { offset: 1 } => &mut pre,
+                        _ => continue,
+                    };
+                    if let Some(b) = cols.get_mut(v.index) {
+                        *b = true;
+                    }
+                }
+                SymbolicExpression::Add { x, y, .. }
+                | SymbolicExpression::Sub { x, y, .. }
+                | SymbolicExpression::Mul { x, y, .. } => {
+                    stack.push(x);
+                    stack.push(y);
+                }
+                SymbolicExpression::Neg { x, .. } => stack.push(x),
+                SymbolicExpression::IsFirstRow
+                | SymbolicExpression::IsLastRow
+                | SymbolicExpression::IsTransition
+                | SymbolicExpression::Constant(_) => {}
+            }
+        }
+        let ones = |v: Vec<bool>| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, b)| **b)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        (ones(main), ones(pre))
+    }
+
     /// The number of constraints: the AIR's own, then the lookup's
     /// ([`LookupPlan::num_constraints`]).
     pub fn len(&self) -> usize {

@@ -65,6 +65,20 @@ pub enum VerifyError {
     /// The number of sibling digests is not `log2` of the tallest height.
     #[error("expected {expected} sibling digests, got {got}")]
     WrongProofLength { expected: usize, got: usize },
+    /// A multi-opening holds a different number of rows of a matrix than the query
+    /// indices open.
+    #[error("matrix {matrix}: expected {expected} distinct opened rows, got {got}")]
+    WrongRowCount {
+        matrix: usize,
+        expected: usize,
+        got: usize,
+    },
+    /// A multi-opening ran out of sibling digests.
+    #[error("the opening holds too few sibling digests")]
+    MissingSiblings,
+    /// A multi-opening holds digests the verifier did not need.
+    #[error("the opening holds {extra} sibling digests too many")]
+    ExtraSiblings { extra: usize },
     /// The recomputed root differs from the commitment.
     #[error("the opening does not hash to the committed root")]
     RootMismatch,

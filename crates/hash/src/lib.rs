@@ -44,7 +44,7 @@ pub use cuda_header::{CUDA_HEADER_PATH, cuda_constants_header};
 pub use error::{CommitError, OpenError, VerifyError};
 pub use kiln_field::matrix::{AsColMajor, ColMajor, ColMajorMatrix, Dimensions, MatrixError};
 pub use kiln_field::{SimdLevel, SimdLevelError};
-pub use mmcs::{BatchOpening, MerkleTree, MerkleTreeMmcs};
+pub use mmcs::{BatchOpening, MerkleTree, MerkleTreeMmcs, MultiOpening, distinct_rows};
 pub use params::{BLOCK, DIGEST_ELEMS, Digest, RATE};
 pub use poseidon2::{Permutation, Poseidon2W16, Poseidon2W24};
 pub use sponge::PaddingFreeSponge;

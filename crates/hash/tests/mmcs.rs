@@ -8,7 +8,7 @@ use common::{digest_from_p3, from_p3, p3_mmcs, simd_levels, to_p3};
 use kiln_field::{BabyBear, Field};
 use kiln_hash::{
     ColMajor, ColMajorMatrix, CommitError, Digest, Dimensions, MerkleTree, MerkleTreeMmcs,
-    OpenError, Poseidon2W16, VerifyError,
+    MultiOpening, OpenError, Poseidon2W16, VerifyError, distinct_rows,
 };
 use p3_commit::{BatchOpening as P3BatchOpening, Mmcs};
 use p3_matrix::Matrix;
@@ -342,4 +342,136 @@ fn open_and_verify_errors() {
     let mut tampered = good.clone();
     tampered.opened_rows[1][0] += BabyBear::ONE;
     assert_eq!(verify(&dims, 5, &tampered), VerifyError::RootMismatch);
+}
+
+/// The number of sibling digests a pruned multi-opening needs, counted naively: per
+/// layer, the siblings of the opened leaves' ancestors that are not ancestors themselves.
+fn naive_pruned_count(indices: &[usize], log_max: usize) -> usize {
+    let mut count = 0;
+    for layer in 0..log_max {
+        let nodes: std::collections::BTreeSet<usize> = indices.iter().map(|i| i >> layer).collect();
+        count += nodes.iter().filter(|&&n| !nodes.contains(&(n ^ 1))).count();
+    }
+    count
+}
+
+#[test]
+fn multi_openings_are_pruned_and_verify() {
+    let mut rng = ChaCha20Rng::seed_from_u64(11);
+    let mmcs = MerkleTreeMmcs::new();
+    for shape in SHAPES {
+        let (root, tree, _) = commit_both(&mmcs, shape, &mut rng);
+        let dims = tree.dimensions();
+        let max_height = dims.iter().map(|d| d.height).max().unwrap();
+        let log_max = max_height.trailing_zeros() as usize;
+        for count in [1, 2, 5, 40] {
+            // Repeats included: queries land on the same leaf.
+            let indices: Vec<usize> = (0..count)
+                .map(|_| rng.random_range(0..max_height))
+                .collect();
+            let singles: Vec<_> = indices
+                .iter()
+                .map(|&i| mmcs.open_batch(i, &tree).unwrap())
+                .collect();
+            let heights: Vec<usize> = dims.iter().map(|d| d.height).collect();
+            let multi = MultiOpening::from_openings(&heights, &indices, &singles);
+            assert_eq!(multi.siblings.len(), naive_pruned_count(&indices, log_max));
+            mmcs.verify_multi(&root, &dims, &indices, &multi.rows, &multi.siblings)
+                .unwrap();
+            // Every query's rows are found where the single opening had them.
+            for (&i, single) in indices.iter().zip(&singles) {
+                for (m, d) in dims.iter().enumerate() {
+                    let shift = log_max - d.height.trailing_zeros() as usize;
+                    let opened = distinct_rows(&indices, shift);
+                    assert_eq!(
+                        multi.row(m, i >> shift, &opened),
+                        Some(single.opened_rows[m].as_slice())
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn tampered_multi_openings_are_rejected() {
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let mmcs = MerkleTreeMmcs::new();
+    let (a, b) = (
+        random_matrix(&mut rng, 3, 64),
+        random_matrix(&mut rng, 2, 8),
+    );
+    let (root, tree) = mmcs.commit(vec![a, b]).unwrap();
+    let dims = tree.dimensions();
+    let indices = [5, 9, 5, 63, 8];
+    let singles: Vec<_> = indices
+        .iter()
+        .map(|&i| mmcs.open_batch(i, &tree).unwrap())
+        .collect();
+    let good = MultiOpening::from_openings(&[64, 8], &indices, &singles);
+    let verify = |idx: &[usize], m: &MultiOpening| {
+        mmcs.verify_multi(&root, &dims, idx, &m.rows, &m.siblings)
+    };
+    verify(&indices, &good).unwrap();
+    // Order of the indices does not matter; repeats do not either.
+    verify(&[63, 8, 9, 5], &good).unwrap();
+
+    let mut m = good.clone();
+    m.siblings.pop();
+    assert_eq!(verify(&indices, &m), Err(VerifyError::MissingSiblings));
+    let mut m = good.clone();
+    m.siblings.push(m.siblings[0]);
+    assert_eq!(
+        verify(&indices, &m),
+        Err(VerifyError::ExtraSiblings { extra: 1 })
+    );
+    for k in 0..good.siblings.len() {
+        let mut m = good.clone();
+        m.siblings[k][3] += BabyBear::ONE;
+        assert_eq!(
+            verify(&indices, &m),
+            Err(VerifyError::RootMismatch),
+            "sibling {k}"
+        );
+    }
+    for (matrix, rows) in good.rows.iter().enumerate() {
+        for r in 0..rows.len() {
+            let mut m = good.clone();
+            m.rows[matrix][r][0] += BabyBear::ONE;
+            assert_eq!(verify(&indices, &m), Err(VerifyError::RootMismatch));
+        }
+    }
+    let mut m = good.clone();
+    m.rows[1].pop();
+    assert_eq!(
+        verify(&indices, &m),
+        Err(VerifyError::WrongRowCount {
+            matrix: 1,
+            expected: 3,
+            got: 2
+        })
+    );
+    let mut m = good.clone();
+    m.rows[0][1].push(BabyBear::ONE);
+    assert_eq!(
+        verify(&indices, &m),
+        Err(VerifyError::WrongWidth {
+            matrix: 0,
+            expected: 3,
+            got: 4
+        })
+    );
+    // Other indices: different rows and digests are needed.
+    assert!(verify(&[5, 9, 62, 8], &good).is_err());
+    assert_eq!(
+        verify(&[64], &good),
+        Err(VerifyError::IndexOutOfBounds {
+            index: 64,
+            max_height: 64
+        })
+    );
+    assert_eq!(
+        mmcs.verify_multi(&root, &dims, &[], &[vec![], vec![]], &[]),
+        Err(VerifyError::RootMismatch)
+    );
 }

@@ -2,7 +2,7 @@
 //! committed matrices exist, and in which order the openings are batched into FRI's
 //! inputs.
 
-use kiln_field::BabyBearExt4;
+use kiln_field::{BabyBearExt4, Field};
 
 use crate::proof::Openings;
 
@@ -15,7 +15,8 @@ pub(crate) enum Part {
     Quotient,
 }
 
-/// One group of the batched opening: every column of a table's part, at ζ or at ζω.
+/// One group of the batched opening: the columns of a table's part opened at ζ or at ζω
+/// (at ζω only those the constraints read there, see [`NextColumns`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Group {
     pub table: usize,
@@ -79,6 +80,73 @@ pub(crate) fn group_values(o: &Openings, part: Part, at_next: bool) -> &[BabyBea
         (Part::Preprocessed, false) => &o.preprocessed_local,
         (Part::Preprocessed, true) => &o.preprocessed_next,
     }
+}
+
+/// The columns of each table read at the next row (main, preprocessed; ascending), the
+/// only ones opened at ζω ([`kiln_air::SymbolicConstraints::next_row_columns`]). The
+/// auxiliary columns are opened there whole.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NextColumns {
+    pub main: Vec<usize>,
+    pub preprocessed: Vec<usize>,
+}
+
+impl NextColumns {
+    pub fn of(symbolic: &kiln_air::SymbolicConstraints) -> Self {
+        let (main, preprocessed) = symbolic.next_row_columns();
+        Self { main, preprocessed }
+    }
+
+    /// The columns of `part` opened at ζω (`at_next`) or ζ: `None` for all of them.
+    pub fn selection(&self, part: Part, at_next: bool) -> Option<&[usize]> {
+        match (part, at_next) {
+            (Part::Main, true) => Some(&self.main),
+            (Part::Preprocessed, true) => Some(&self.preprocessed),
+            _ => None,
+        }
+    }
+}
+
+/// The batching powers of one group, one per column of its matrix (`width` columns):
+/// α^k for each column opened (`selected`, or all), 0 for the others. `power` runs on
+/// over the opened columns; `b` gains Σ α^k·v over their claimed `values`.
+pub(crate) fn group_powers(
+    values: &[BabyBearExt4],
+    selected: Option<&[usize]>,
+    width: usize,
+    alpha: BabyBearExt4,
+    power: &mut BabyBearExt4,
+    b: &mut BabyBearExt4,
+) -> Vec<BabyBearExt4> {
+    let mut powers = vec![BabyBearExt4::ZERO; width];
+    let mut take = |c: usize, v: BabyBearExt4| {
+        if let Some(p) = powers.get_mut(c) {
+            *p = *power;
+            *b += *power * v;
+            *power *= alpha;
+        }
+    };
+    match selected {
+        None => values.iter().enumerate().for_each(|(c, &v)| take(c, v)),
+        Some(cols) => cols.iter().zip(values).for_each(|(&c, &v)| take(c, v)),
+    }
+    powers
+}
+
+/// A full row of `width` values from those at the `selected` columns (0 elsewhere: the
+/// constraints never read them).
+pub(crate) fn expand(
+    values: &[BabyBearExt4],
+    selected: &[usize],
+    width: usize,
+) -> Vec<BabyBearExt4> {
+    let mut row = vec![BabyBearExt4::ZERO; width];
+    for (&c, &v) in selected.iter().zip(values) {
+        if let Some(x) = row.get_mut(c) {
+            *x = v;
+        }
+    }
+    row
 }
 
 /// The commitments a query opens, in order, with the tables that have a matrix in each:

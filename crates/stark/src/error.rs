@@ -86,10 +86,9 @@ pub enum VerifyError {
     OodMismatch,
     #[error("the proof-of-work witness is invalid")]
     ProofOfWork,
-    #[error("query {query}: Merkle opening of {what} rejected: {source}")]
+    #[error("Merkle opening of {what} rejected: {source}")]
     Merkle {
-        query: usize,
-        what: &'static str,
+        what: String,
         #[source]
         source: kiln_hash::VerifyError,
     },

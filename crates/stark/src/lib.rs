@@ -2,9 +2,12 @@
 //!
 //! The shape is Plonky3's uni-stark: commit to the trace's low-degree extension, sample
 //! α, commit the quotient of the α-combined constraints by the vanishing polynomial (in
-//! chunks), sample ζ, open everything at ζ and ζω, and prove the openings with FRI
-//! (configurable folding arity, a final polynomial in the clear, proof-of-work grinding
-//! before the queries). Fiat–Shamir runs through a Poseidon2 duplex sponge; commitments
+//! chunks), sample ζ, open everything at ζ (and at ζω the columns the constraints read
+//! at the next row), and prove the openings with FRI (configurable folding arity, a final
+//! polynomial in the clear, proof-of-work grinding before the queries). The queries'
+//! openings are shared: each commitment's distinct rows once, with only the Merkle
+//! digests the verifier cannot recompute ([`kiln_hash::MultiOpening`]), and each FRI
+//! round's groups without the values the verifier computes itself. Fiat–Shamir runs through a Poseidon2 duplex sponge; commitments
 //! are Poseidon2 Merkle trees ([`kiln_hash`]); extension field BabyBear^4.
 //!
 //! * [`prove_tables`] proves several AIRs ("tables") of different heights at once, tied
@@ -33,8 +36,7 @@ mod vk;
 pub use challenger::Challenger;
 pub use config::{MAX_POW_BITS, StarkConfig};
 pub use error::{ProveError, VerifyError};
-pub use lookup::{AuxAir, AuxRowBuilder};
-pub use proof::{FriProof, Openings, PROOF_VERSION, Proof, QueryProof, TableProof};
+pub use proof::{FriProof, LayerOpening, Openings, PROOF_VERSION, Proof, TableProof};
 pub use prover::{
     ProverAir, ProverBackend, ProverConstraintFolder, QuotientInputs, prove, prove_tables,
     prove_tables_unchecked_with, prove_tables_with, prove_unchecked, prove_unchecked_with,

@@ -1,13 +1,13 @@
 //! The proof format: serde structures, written with postcard.
 
 use kiln_field::{BabyBear, BabyBearExt4};
-use kiln_hash::{BatchOpening, Digest};
+use kiln_hash::{Digest, MultiOpening};
 use serde::{Deserialize, Serialize};
 
 use crate::{StarkConfig, VerifyError};
 
 /// Bumped whenever the format or the transcript changes.
-pub const PROOF_VERSION: u32 = 3;
+pub const PROOF_VERSION: u32 = 4;
 
 /// A STARK proof of one or more tables (AIRs) at once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,18 +60,23 @@ pub struct FriProof {
     pub final_poly: Vec<BabyBearExt4>,
     /// The proof-of-work witness ground before query sampling.
     pub pow_witness: BabyBear,
-    pub queries: Vec<QueryProof>,
+    /// The committed inputs opened at every query index, one multi-opening per
+    /// commitment: the preprocessed columns (if any table has some), the main traces,
+    /// the auxiliary columns (if any table has interactions), the quotient chunks.
+    pub input_openings: Vec<MultiOpening>,
+    /// Per folding round, the groups of values folded together at the queries.
+    pub layer_openings: Vec<LayerOpening>,
 }
 
-/// Everything opened for one query.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct QueryProof {
-    /// The committed inputs' rows at the query index, each commitment with its Merkle
-    /// path: the preprocessed columns (if any table has some), the main traces, the
-    /// auxiliary columns (if any table has interactions), the quotient chunks.
-    pub inputs: Vec<BatchOpening>,
-    /// Per folding round, the group of values folded together, with its Merkle path.
-    pub layers: Vec<BatchOpening>,
+/// One FRI round's openings at every query: the distinct groups the queries fall in
+/// (ascending), less the values the verifier computes itself from the previous round,
+/// and the Merkle digests that authenticate them all (pruned, as in
+/// [`kiln_hash::MultiOpening`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayerOpening {
+    /// Group by group, ascending position within the group, the values no query brings.
+    pub values: Vec<BabyBearExt4>,
+    pub siblings: Vec<Digest>,
 }
 
 impl Proof {

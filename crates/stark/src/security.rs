@@ -285,9 +285,15 @@ impl SecurityInstance {
             out.constraints = out.constraints.max(s.len());
             out.max_degree = out.max_degree.max(s.max_degree());
             out.quotient_chunks = out.quotient_chunks.max(chunks);
-            // Main, preprocessed and auxiliary columns at ζ and ζω; the quotient at ζ.
-            out.batched_columns +=
-                2 * (s.main_width + s.preprocessed_width + 4 * s.aux_width()) + 4 * chunks;
+            // Main, preprocessed and auxiliary columns at ζ, the auxiliary ones and those
+            // read at the next row at ζω, the quotient at ζ.
+            let (next_main, next_pre) = s.next_row_columns();
+            out.batched_columns += s.main_width
+                + s.preprocessed_width
+                + next_main.len()
+                + next_pre.len()
+                + 2 * 4 * s.aux_width()
+                + 4 * chunks;
             out.lookups += (1u128 << log_n) * s.interactions.len() as u128;
             out.max_tuple_len = out.max_tuple_len.max(
                 s.interactions

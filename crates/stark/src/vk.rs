@@ -4,7 +4,7 @@
 //! made for one AIR set never verifies against another, and table heights, which come
 //! from the proof, are bounded by the key.
 
-use kiln_air::{ConstraintProgram, SymbolicConstraints, SymbolicExpression};
+use kiln_air::{ConstraintProgram, SymbolicConstraints};
 use kiln_field::BabyBear;
 use kiln_hash::{Digest, PaddingFreeSponge, Poseidon2W16};
 use serde::{Deserialize, Serialize};
@@ -95,7 +95,6 @@ impl VerifyingKey {
             }
             // The interactions: bus, direction, arity, then their expressions compiled
             // like constraints (tuple values, then the multiplicity).
-            let mut exprs: Vec<SymbolicExpression> = Vec::new();
             for i in &s.interactions {
                 push_word(&mut words, i.bus.id.into());
                 push_word(
@@ -103,17 +102,8 @@ impl VerifyingKey {
                     u64::from(i.direction == kiln_air::Direction::Send),
                 );
                 push_word(&mut words, i.values.len() as u64);
-                exprs.extend(i.values.iter().cloned());
-                exprs.push(i.multiplicity.clone());
             }
-            let interactions = ConstraintProgram::from_symbolic(&SymbolicConstraints {
-                constraints: exprs,
-                interactions: Vec::new(),
-                lookup: Default::default(),
-                main_width: s.main_width,
-                preprocessed_width: s.preprocessed_width,
-                public_values: s.public_values,
-            });
+            let interactions = ConstraintProgram::of_interactions(s);
             push_word(&mut words, interactions.code.len() as u64);
             for w in interactions.words() {
                 push_word(&mut words, w.into());

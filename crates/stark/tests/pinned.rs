@@ -29,112 +29,114 @@ fn configs() -> Vec<(&'static str, StarkConfig)> {
     v
 }
 
-/// (air, config, sha256 of the proof bytes): proof format 3 (multi-table proofs, LogUp).
+/// (air, config, sha256 of the proof bytes): proof format 4 (multi-openings: distinct rows,
+/// pruned Merkle digests, FRI groups without the values the verifier computes; at ζω only
+/// the columns read at the next row).
 const PINNED: &[(&str, &str, &str)] = &[
     (
         "fibonacci",
         "standard",
-        "fc2f550ff93f68216c719feabb53ce4cec3e84f791391871be54590190351a68",
+        "9161097a5e63c8a243bc1ade5dc22fcf46bd39eb4b5661694ae20986b3ac4945",
     ),
     (
         "fixed-columns",
         "standard",
-        "dc4fae409aed1ef40066da7000484dd0a02d0d559645ff2c7ff479e82b8b72d8",
+        "c61139fdde1bda5d56780c9b39cb57639341d4aa4e3d030bb44cb2d5e2697f30",
     ),
     (
         "poseidon2",
         "standard",
-        "ecf34e274a739f6e21c71f98d8d126352fc900be829eff91ad7b56fe6504160f",
+        "a9bd4b9f82d4e6b8702c9024269a0e58b97cefdb4e37dc25d0d826d088b54b43",
     ),
     (
         "fibonacci",
         "proven",
-        "70eafbf0c8a8d2d002f945661ed8ee9a5a057303d1bb06b35a73d56e0b7a53eb",
+        "d4c2c6a3843b2cb24fe0fe6aedd4a0d0e33f587b188949f1c53a0db256ec2e65",
     ),
     (
         "fixed-columns",
         "proven",
-        "7c30e9983d087106df23223c2ac5e345c9ca27b7a3fbb33696d9010af1679c8f",
+        "98e0da4d89ef5c682efc34461c59a31ef2ffa30c87b5917ce75f708da6d6fcad",
     ),
     (
         "poseidon2",
         "proven",
-        "5e7c0c4deae95d4c17fd35131cd1545c88ec4f75f9b11198205461f56210f103",
+        "9b76c9362ca9f466df586a85ab3e5c7b3611560d03035286b8519a554e15c703",
     ),
     (
         "fibonacci",
         "plonky3-bench",
-        "d52e9dd7ecc06d9dd7ecbdbb194525a690c0ea7f7cab7cea2488d743058c9dba",
+        "2f37589462aca8dffb8486d5bb9dbbd3eeff510c5d87d3193a6f42dd1337e69a",
     ),
     (
         "fixed-columns",
         "plonky3-bench",
-        "0b355a1d8fd9ea5614e17132ce5855da6058bb36a7a8484f5750f8e73b36c240",
+        "4581765b5323bd449f336f1fc6924200ad7731824c17a9ec3a8a47d92c9cb378",
     ),
     (
         "poseidon2",
         "plonky3-bench",
-        "3ccea11be96a6feabccb8599f12c1749de16e18add324b36e4e1fa1a29bccee8",
+        "25796e247b1acc6fbeb3b223912cf837eef6e5f17fcf5a5b9b3fe151bdc37ddb",
     ),
     (
         "fibonacci",
         "compact",
-        "eca1d669cb5fa9df6693ae3578b4a37c480701ec8d8e7df3bc878f7ad40c98ff",
+        "1fa5791e7ed9fed4ff8e3d598e3243f897795d7107b4b6f15b91bb3d2318882f",
     ),
     (
         "fixed-columns",
         "compact",
-        "e33fcebbff5573534c8923e7d922e9211ab0e963090b5dddbdcbeaa5e90cc07c",
+        "e13b4994d8b7ed0b3b5aeb1aede8fe25c93238f964cdb9cfecef60ad4e0bc409",
     ),
     (
         "poseidon2",
         "compact",
-        "4fb1f9d908d33dcfedcb20fcc582ad9a5ae1fb2dbfbdddb6bf3e708a2c4fd160",
+        "f7773234e7bca0d9f6ba1eef3341588fa6e4304bc68fe1ebbc9c6b506e493b14",
     ),
     (
         "fibonacci",
         "conservative",
-        "466df3a131c6d7622c32fa2f64a41ca7ebcade07b001bf078ec0612a303dcc88",
+        "4501cdad05a0f226f68d9bfd1517124969711fbe85bc9815816c468616d0d7a1",
     ),
     (
         "fixed-columns",
         "conservative",
-        "87851a032a5c2600111c87c2e35fcf518498ed1c610ea68b83c2d0637a98594f",
+        "afce40ff014dffc16e886b8b9c0f1d4f4ba8fffc4fdeede4ce0456e573c4200e",
     ),
     (
         "poseidon2",
         "conservative",
-        "461ecc957b92f77df4faa24066d523e2bb3b958eec35900035d41213fa2011fb",
+        "612e0f22e90f9ec6b000cedf5d5f2fffde9c4a55d746461ff45e91f2e56cd6b7",
     ),
     (
         "fibonacci",
         "test",
-        "dfec0771bcdf0922a3e579fe7bc36a13d414c612e719c651746aa781ddbdef44",
+        "cb48ca93cfa4e52c30592d2d9cbf5a825bf2569e57f8932c52b1a5259b346e81",
     ),
     (
         "fixed-columns",
         "test",
-        "11cc916782bdcb755ee8597b737603db42aacfec0f1edb89913f53b0e0269102",
+        "99bc400e1338814352669b9c9b6cfd4e30cde5613e7e3c03664071623c7d76d0",
     ),
     (
         "poseidon2",
         "test",
-        "2f2a6dde85a70ad8cb8fe1c82ba48bee3f6b9d130cd14ce07ffff23d44e1e013",
+        "ccf84d4778d26975c434a63184a9b31462e6e45253d3da7d87f290219c212048",
     ),
     (
         "fibonacci",
         "arity4-final2-pow2",
-        "c331b9de7e992e39b3428e20e74af2926346f2622062dcc4781407aac50f9353",
+        "bfdaddfaa1fd988379c4bda810505fe1b55db5e11871ff0d55b57cadd65c0967",
     ),
     (
         "fixed-columns",
         "arity4-final2-pow2",
-        "8aa789496db4a054f7c40ae0c8d9fde32375f58209109e88aa65ee88070083b5",
+        "0210047e89cdc50b0984f0b849f113ebbbfb0200aee06ac79924f610691663c2",
     ),
     (
         "poseidon2",
         "arity4-final2-pow2",
-        "24646468e75be7a105d3d553b9f0ac806c87ffb448eb12719d48ba0246af8fca",
+        "6aabdb8aba520e44ee3543b7f57971e774bbc15f8c122aaf15aa7dc4392aa071",
     ),
 ];
 

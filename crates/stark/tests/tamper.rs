@@ -92,43 +92,59 @@ fn tamperings(proof: &Proof) -> Vec<(String, Proof)> {
         });
     }
     push("pow_witness".into(), &|p| bump(&mut p.fri.pow_witness));
-    push("missing query".into(), &|p| {
-        p.fri.queries.pop();
-    });
-    for q in [0, proof.fri.queries.len() - 1] {
-        let query = &proof.fri.queries[q];
-        for (m, input) in query.inputs.iter().enumerate() {
-            for c in [0, input.opened_rows[0].len() - 1] {
-                push(format!("query {q} input {m} row[{c}]"), &|p| {
-                    bump(&mut p.fri.queries[q].inputs[m].opened_rows[0][c])
-                });
+    for (m, input) in proof.fri.input_openings.iter().enumerate() {
+        for (matrix, rows) in input.rows.iter().enumerate() {
+            for r in [0, rows.len() - 1] {
+                for c in [0, rows[r].len() - 1] {
+                    push(format!("input {m} matrix {matrix} row {r}[{c}]"), &|p| {
+                        bump(&mut p.fri.input_openings[m].rows[matrix][r][c])
+                    });
+                }
             }
-            for s in 0..input.siblings.len() {
-                push(format!("query {q} input {m} sibling {s}"), &|p| {
-                    bump(&mut p.fri.queries[q].inputs[m].siblings[s][3])
-                });
-            }
-            push(format!("query {q} input {m} short path"), &|p| {
-                p.fri.queries[q].inputs[m].siblings.pop();
+            push(format!("input {m} matrix {matrix} row dropped"), &|p| {
+                p.fri.input_openings[m].rows[matrix].pop();
             });
         }
-        for (r, layer) in query.layers.iter().enumerate() {
-            for c in 0..layer.opened_rows[0].len() {
-                push(format!("query {q} layer {r} value[{c}]"), &|p| {
-                    bump(&mut p.fri.queries[q].layers[r].opened_rows[0][c])
-                });
-            }
-            for s in 0..layer.siblings.len() {
-                push(format!("query {q} layer {r} sibling {s}"), &|p| {
-                    bump(&mut p.fri.queries[q].layers[r].siblings[s][7])
-                });
-            }
+        for s in 0..input.siblings.len() {
+            push(format!("input {m} sibling {s}"), &|p| {
+                bump(&mut p.fri.input_openings[m].siblings[s][3])
+            });
         }
-        push(format!("query {q} swapped with another"), &|p| {
-            let len = p.fri.queries.len();
-            p.fri.queries.swap(q, (q + 1) % len)
+        push(format!("input {m} sibling dropped"), &|p| {
+            p.fri.input_openings[m].siblings.pop();
+        });
+        push(format!("input {m} sibling added"), &|p| {
+            let first = p.fri.input_openings[m].siblings[0];
+            p.fri.input_openings[m].siblings.push(first);
         });
     }
+    push("input openings swapped".into(), &|p| {
+        p.fri.input_openings.swap(0, 1);
+    });
+    push("input opening dropped".into(), &|p| {
+        p.fri.input_openings.pop();
+    });
+    for (r, layer) in proof.fri.layer_openings.iter().enumerate() {
+        for v in 0..layer.values.len() {
+            push(format!("layer {r} value {v}"), &|p| {
+                bump_ext(&mut p.fri.layer_openings[r].values[v])
+            });
+        }
+        push(format!("layer {r} value dropped"), &|p| {
+            p.fri.layer_openings[r].values.pop();
+        });
+        for s in 0..layer.siblings.len() {
+            push(format!("layer {r} sibling {s}"), &|p| {
+                bump(&mut p.fri.layer_openings[r].siblings[s][7])
+            });
+        }
+        push(format!("layer {r} sibling added"), &|p| {
+            p.fri.layer_openings[r].siblings.push(Default::default());
+        });
+    }
+    push("layer opening dropped".into(), &|p| {
+        p.fri.layer_openings.pop();
+    });
     out
 }
 

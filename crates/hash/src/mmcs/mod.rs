@@ -15,10 +15,14 @@
 //! its row `i >> (k − h)`, and the `k` sibling digests `layer_l[(i >> l) ^ 1]`, leaf layer
 //! first.
 //!
+//! Many indices opened together share one [`MultiOpening`]: distinct rows once, and only
+//! the sibling digests the verifier cannot recompute ([`MerkleTreeMmcs::verify_multi`]).
+//!
 //! The prover ([`MerkleTreeMmcs::commit`], [`MerkleTreeMmcs::open_batch`]) and the
 //! verifier ([`MerkleTreeMmcs::verify_batch`]) live in separate modules; the verifier uses
 //! only the hash and the compression.
 
+mod multi;
 mod prover;
 mod verifier;
 
@@ -30,6 +34,7 @@ use crate::params::Digest;
 use crate::poseidon2::Poseidon2W16;
 use crate::sponge::PaddingFreeSponge;
 
+pub use multi::{MultiOpening, distinct_rows};
 pub use prover::MerkleTree;
 
 /// A Merkle commitment scheme for matrices: the sponge for rows and the compression for

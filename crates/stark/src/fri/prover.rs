@@ -4,13 +4,13 @@
 use kiln::merkle::{BackendTree, MatrixRef};
 use kiln::{CpuBackend, NttOps, Order};
 use kiln_field::{BabyBear, BabyBearExt4, Field};
-use kiln_hash::{BatchOpening, Digest};
+use kiln_hash::{Digest, MultiOpening, distinct_rows};
 use tracing::debug_span;
 
 use super::FriSchedule;
 use crate::ProveError;
 use crate::domain::LDE_SHIFT;
-use crate::proof::{FriProof, QueryProof};
+use crate::proof::{FriProof, LayerOpening};
 use crate::prover::ProverBackend;
 use crate::transcript::{FriCommitPhase, PowPhase};
 
@@ -90,26 +90,48 @@ pub(crate) fn commit_phase<B: ProverBackend>(
 }
 
 /// Each layer's openings at the query `indices` (positions in the input's domain): per
-/// layer, one opening per query, of the row that holds the query's group.
+/// layer, the distinct groups the queries fall in, less the values the queries bring
+/// (the verifier computes those), with one pruned set of Merkle digests.
 pub(crate) fn answer_queries<B: ProverBackend>(
     backend: &B,
     layers: &[CommittedLayer<B>],
     indices: &[usize],
-) -> Result<Vec<Vec<BatchOpening>>, ProveError> {
+) -> Result<Vec<LayerOpening>, ProveError> {
     let mut per_layer = Vec::with_capacity(layers.len());
-    let mut rows = indices.to_vec();
+    let mut index = indices.to_vec();
     for layer in layers {
-        for i in &mut rows {
-            *i >>= layer.log_arity;
-        }
+        let a = layer.log_arity;
+        let arity = 1usize << a;
+        let rows: Vec<usize> = index.iter().map(|&i| i >> a).collect();
         let m = MatrixRef::new(&layer.matrix, layer.width(), layer.height);
-        per_layer.push(backend.merkle_open(&layer.tree, &[m], &rows)?);
+        let singles = backend.merkle_open(&layer.tree, &[m], &rows)?;
+        let multi = MultiOpening::from_openings(&[layer.height], &rows, &singles);
+        // Which positions of each opened group the queries bring.
+        let opened = distinct_rows(&index, a);
+        let mut brought = vec![vec![false; arity]; opened.len()];
+        for &i in &index {
+            brought[opened.partition_point(|&r| r < i >> a)][i % arity] = true;
+        }
+        let mut values = Vec::new();
+        for (row, brought) in multi.rows[0].iter().zip(&brought) {
+            for (p, _) in brought.iter().enumerate().filter(|(_, b)| !**b) {
+                values.push(BabyBearExt4::new(core::array::from_fn(|k| row[4 * p + k])));
+            }
+        }
+        per_layer.push(LayerOpening {
+            values,
+            siblings: multi.siblings,
+        });
+        for i in &mut index {
+            *i >>= a;
+        }
     }
     Ok(per_layer)
 }
 
-/// FRI on `inputs` (see [`commit_phase`]): the commit phase, grinding and the queries. `open_input` opens the committed inputs at the query indices (per input, one
-/// opening per query).
+/// FRI on `inputs` (see [`commit_phase`]): the commit phase, grinding and the queries.
+/// `open_inputs` opens the committed inputs at the query indices (one multi-opening per
+/// commitment).
 pub(crate) fn prove<B: ProverBackend>(
     backend: &B,
     schedule: &FriSchedule,
@@ -117,7 +139,7 @@ pub(crate) fn prove<B: ProverBackend>(
     num_queries: usize,
     transcript: FriCommitPhase,
     inputs: Vec<B::Buffer<BabyBearExt4>>,
-    open_input: impl FnOnce(&[usize]) -> Result<Vec<Vec<BatchOpening>>, ProveError>,
+    open_inputs: impl FnOnce(&[usize]) -> Result<Vec<MultiOpening>, ProveError>,
 ) -> Result<FriProof, ProveError> {
     let (committed, transcript) = debug_span!("commit phase")
         .in_scope(|| commit_phase(backend, schedule, transcript, inputs))?;
@@ -125,19 +147,14 @@ pub(crate) fn prove<B: ProverBackend>(
         debug_span!("grinding").in_scope(|| transcript.grind(query_pow_bits));
     let _query_span = debug_span!("query phase").entered();
     let indices = transcript.sample_indices(num_queries, schedule.log_size);
-    let per_input = open_input(&indices)?;
-    let per_layer = answer_queries(backend, &committed.layers, &indices)?;
-    let queries = (0..indices.len())
-        .map(|q| QueryProof {
-            inputs: per_input.iter().map(|o| o[q].clone()).collect(),
-            layers: per_layer.iter().map(|o| o[q].clone()).collect(),
-        })
-        .collect();
+    let input_openings = open_inputs(&indices)?;
+    let layer_openings = answer_queries(backend, &committed.layers, &indices)?;
     Ok(FriProof {
         layer_roots: committed.layers.iter().map(CommittedLayer::root).collect(),
         final_poly: committed.final_poly,
         pow_witness,
-        queries,
+        input_openings,
+        layer_openings,
     })
 }
 

@@ -16,14 +16,15 @@ use kiln_field::packed::PackedNeon;
 #[cfg(target_arch = "x86_64")]
 use kiln_field::packed::{PackedAvx2, PackedAvx512};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field, PackedField, Simd, SimdLevel};
+use kiln_hash::MultiOpening;
 use tracing::{debug_span, info_span};
 
 pub use folder::ProverConstraintFolder;
 
-use crate::batch::{Part, TableShape, commitments, opening_groups};
+use crate::batch::{NextColumns, Part, TableShape, commitments, opening_groups};
 use crate::domain::{LDE_SHIFT, root};
 use crate::fri::{self, FriSchedule};
-use crate::lookup::{AuxAir, LookupChallenges, aux_trace};
+use crate::lookup::{LookupChallenges, aux_trace};
 use crate::proof::{Openings, PROOF_VERSION, Proof, TableProof};
 use crate::transcript::{Instance, StarkTranscript};
 use crate::verifier::{OodLookup, VerifierAir, ood_identity_holds};
@@ -33,8 +34,8 @@ use crate::{ProveError, StarkConfig};
 /// The AIRs the prover accepts: evaluable symbolically (degrees), by the prover's folder
 /// at every SIMD level ([`PackedAir`]), at the out-of-domain point (the self-check) and by
 /// the debug checker. An AIR written for any `AB: AirBuilder` is all of these.
-pub trait ProverAir: VerifierAir + PackedAir + AuxAir + for<'a> Air<DebugBuilder<'a>> {}
-impl<A> ProverAir for A where A: VerifierAir + PackedAir + AuxAir + for<'a> Air<DebugBuilder<'a>> {}
+pub trait ProverAir: VerifierAir + PackedAir + for<'a> Air<DebugBuilder<'a>> {}
+impl<A> ProverAir for A where A: VerifierAir + PackedAir + for<'a> Air<DebugBuilder<'a>> {}
 
 /// An AIR the CPU prover's folder can evaluate with the vector type of every SIMD level of
 /// this architecture (`kiln_field::packed`).
@@ -614,8 +615,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         let (cols, total) = debug_span!("aux trace")
             .in_scope(|| {
                 aux_trace(
-                    &tables[t],
-                    &c.symbolic.lookup,
+                    &c.symbolic,
                     traces[t].view(),
                     c.preprocessed.as_ref().map(ColMajorMatrix::view),
                     public_values[t],
@@ -711,7 +711,11 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         .in_scope(|| commit(backend, &quotient_ldes.iter().collect::<Vec<_>>()))?;
     let (transcript, zeta) = transcript.observe_quotient(&quotient_tree.root());
 
-    // 4. Openings at ζ and ζ·ω_n, per table.
+    // 4. Openings at ζ and ζ·ω_n (there, the columns read at the next row), per table.
+    let next_cols: Vec<NextColumns> = checked
+        .iter()
+        .map(|c| NextColumns::of(&c.symbolic))
+        .collect();
     let openings: Vec<Openings> = debug_span!("openings").in_scope(|| {
         (0..k)
             .map(|t| {
@@ -729,6 +733,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                             .map(|v| (v, 4 * checked[t].symbolic.aux_width())),
                         chunks: &chunks[t],
                     },
+                    &next_cols[t],
                     zeta,
                 )
             })
@@ -748,7 +753,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                 &tables[t],
                 &traces[t],
                 public_values[t],
-                &openings[t],
+                (&openings[t], &next_cols[t]),
                 (c.log_n, c.log_chunks),
                 (alpha, zeta),
                 lookup,
@@ -774,13 +779,19 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     };
     let reduced = debug_span!("batch openings").in_scope(|| {
         open::reduced_openings(
-            backend, &heights, &lde_of, &openings, log_blowup, zeta, fri_alpha,
+            backend,
+            &heights,
+            &lde_of,
+            &openings,
+            &next_cols,
+            log_blowup,
+            (zeta, fri_alpha),
         )
     })?;
     // Each query opens every commitment's rows at its index (FRI's first layers are
     // their batches).
     let log_max = main_tree.log_max_height();
-    let open_input = |indices: &[usize]| {
+    let open_inputs = |indices: &[usize]| {
         commitments(&shapes)
             .into_iter()
             .map(|(part, members)| {
@@ -801,7 +812,9 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                 // query's position in its own height.
                 let shift = log_max - tree.log_max_height();
                 let local: Vec<usize> = indices.iter().map(|i| i >> shift).collect();
-                Ok(backend.merkle_open(tree, &matrices, &local)?)
+                let singles = backend.merkle_open(tree, &matrices, &local)?;
+                let heights: Vec<usize> = members.iter().map(|&t| main_ldes[t].height).collect();
+                Ok(MultiOpening::from_openings(&heights, &local, &singles))
             })
             .collect::<Result<Vec<_>, ProveError>>()
     };
@@ -814,10 +827,9 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
             usize::from(config.num_queries),
             transcript,
             reduced,
-            open_input,
+            open_inputs,
         )
     })?;
-    debug_assert_eq!(fri.queries.len(), usize::from(config.num_queries));
 
     Ok(Proof {
         version: PROOF_VERSION,
@@ -847,7 +859,7 @@ fn check_trace<A: ProverAir>(
     air: &A,
     trace: &ColMajorMatrix,
     public_values: &[BabyBear],
-    openings: &Openings,
+    (openings, next): (&Openings, &NextColumns),
     (log_n, log_chunks): (usize, usize),
     (alpha, zeta): (BabyBearExt4, BabyBearExt4),
     lookup: Option<OodLookup<'_>>,
@@ -856,6 +868,7 @@ fn check_trace<A: ProverAir>(
         ood_identity_holds(
             air,
             openings,
+            next,
             public_values,
             (log_n, log_chunks),
             (alpha, zeta),

@@ -7,7 +7,7 @@ use kiln_field::{BabyBear, BabyBearExt4, Field};
 
 use super::{ProverBackend, par_batch_inverse};
 use crate::ProveError;
-use crate::batch::{Group, Part, group_values};
+use crate::batch::{Group, NextColumns, Part, group_powers, group_values};
 use crate::domain::{LDE_SHIFT, root};
 use crate::proof::Openings;
 
@@ -51,21 +51,27 @@ impl Barycentric {
     }
 }
 
-/// The values at ζ and at ζω of the `width` columns of `cols`, in one pass.
+/// The values at ζ of the `width` columns of `cols`, and at ζω of the columns `next`
+/// (ascending): one pass over the columns, or a pass at ζ alone when `next` is empty.
 fn eval_pair<B: ProverBackend>(
     backend: &B,
     at_zeta: &Barycentric,
     at_next: &Barycentric,
-    cols: &B::Buffer<BabyBear>,
-    width: usize,
+    (cols, width): (&B::Buffer<BabyBear>, usize),
+    next: &[usize],
 ) -> Result<(Vec<BabyBearExt4>, Vec<BabyBearExt4>), ProveError> {
+    if next.is_empty() {
+        return Ok((at_zeta.eval_columns(backend, cols, 0..width)?, Vec::new()));
+    }
     let height = at_zeta.weights.len();
     let weights = [&at_zeta.weights[..], &at_next.weights[..]];
     let mut sums = backend.columns_dot_many(cols, height, 0..width, &weights)?;
-    let scale = |v: Vec<BabyBearExt4>, s: BabyBearExt4| v.into_iter().map(|x| x * s).collect();
-    let next = sums.pop().expect("two weight vectors");
+    let next_all = sums.pop().expect("two weight vectors");
     let local = sums.pop().expect("two weight vectors");
-    Ok((scale(local, at_zeta.scale), scale(next, at_next.scale)))
+    Ok((
+        local.into_iter().map(|x| x * at_zeta.scale).collect(),
+        next.iter().map(|&c| next_all[c] * at_next.scale).collect(),
+    ))
 }
 
 /// A table's values on the backend (natural order over its trace domain H), for its
@@ -82,22 +88,26 @@ pub(super) struct TableValues<'a, B: ProverBackend> {
 }
 
 /// The claimed evaluations at ζ and ζω of a table's main, preprocessed and auxiliary
-/// columns and of its quotient chunks (at ζ).
+/// columns and of its quotient chunks (at ζ); at ζω, of the main and preprocessed columns
+/// only those in `next`.
 pub(super) fn openings<B: ProverBackend>(
     backend: &B,
     t: &TableValues<'_, B>,
+    next: &NextColumns,
     zeta: BabyBearExt4,
 ) -> Result<Openings, ProveError> {
     let (log_n, log_chunks) = (t.log_n, t.log_chunks);
     let at_zeta = Barycentric::new(log_n, BabyBear::ONE, zeta);
     let at_next = Barycentric::new(log_n, BabyBear::ONE, zeta * root(log_n));
-    let (trace_local, trace_next) = eval_pair(backend, &at_zeta, &at_next, t.main.0, t.main.1)?;
-    let pair = |part: Option<(&B::Buffer<BabyBear>, usize)>| match part {
-        Some((p, w)) => eval_pair(backend, &at_zeta, &at_next, p, w),
+    // At ζω only the columns the constraints read there (the auxiliary ones all).
+    let (trace_local, trace_next) = eval_pair(backend, &at_zeta, &at_next, t.main, &next.main)?;
+    let pair = |part: Option<(&B::Buffer<BabyBear>, usize)>, next: &[usize]| match part {
+        Some(p) => eval_pair(backend, &at_zeta, &at_next, p, next),
         None => Ok((Vec::new(), Vec::new())),
     };
-    let (preprocessed_local, preprocessed_next) = pair(t.preprocessed)?;
-    let (aux_local, aux_next) = pair(t.aux)?;
+    let (preprocessed_local, preprocessed_next) = pair(t.preprocessed, &next.preprocessed)?;
+    let all_aux: Vec<usize> = (0..t.aux.map_or(0, |(_, w)| w)).collect();
+    let (aux_local, aux_next) = pair(t.aux, &all_aux)?;
     let w_m = root(log_n + log_chunks);
     let mut quotient = Vec::with_capacity(4 << log_chunks);
     for i in 0..1usize << log_chunks {
@@ -124,13 +134,23 @@ pub(super) fn reduced_openings<'a, B: ProverBackend + 'a>(
     heights: &[(usize, Vec<Group>)],
     lde: &dyn Fn(usize, Part) -> (&'a B::Buffer<BabyBear>, usize),
     openings: &[Openings],
+    next: &[NextColumns],
     log_blowup: usize,
-    zeta: BabyBearExt4,
-    alpha: BabyBearExt4,
+    (zeta, alpha): (BabyBearExt4, BabyBearExt4),
 ) -> Result<Vec<B::Buffer<BabyBearExt4>>, ProveError> {
     let mut power = BabyBearExt4::ONE;
     let mut out = Vec::with_capacity(heights.len());
     for (log_n, groups) in heights {
+        // A group without columns (nothing of the part read at the next row) adds nothing.
+        let groups: Vec<Group> = groups
+            .iter()
+            .copied()
+            .filter(|g| {
+                next[g.table]
+                    .selection(g.part, g.at_next)
+                    .is_none_or(|c| !c.is_empty())
+            })
+            .collect();
         // R is linear in the groups: more groups than one backend call takes are split,
         // and the parts added (exactly: field arithmetic).
         let mut acc: Option<B::Buffer<BabyBearExt4>> = None;
@@ -139,15 +159,15 @@ pub(super) fn reduced_openings<'a, B: ProverBackend + 'a>(
             let mut powers = Vec::new();
             let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
             for g in part {
-                for &v in group_values(&openings[g.table], g.part, g.at_next) {
-                    powers.push(power);
-                    if g.at_next {
-                        b_next += power * v;
-                    } else {
-                        b_zeta += power * v;
-                    }
-                    power *= alpha;
-                }
+                let b = if g.at_next { &mut b_next } else { &mut b_zeta };
+                powers.extend(group_powers(
+                    group_values(&openings[g.table], g.part, g.at_next),
+                    next[g.table].selection(g.part, g.at_next),
+                    lde(g.table, g.part).1,
+                    alpha,
+                    &mut power,
+                    b,
+                ));
             }
             let spec = ReducedSpec {
                 powers,

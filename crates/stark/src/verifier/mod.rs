@@ -5,17 +5,20 @@ mod folder;
 
 use kiln_air::{Air, LookupPlan, SymbolicAirBuilder, SymbolicConstraints, Window};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajorMatrix, Dimensions, Field};
-use kiln_hash::MerkleTreeMmcs;
+use kiln_hash::{MerkleTreeMmcs, distinct_rows};
 
 pub use folder::VerifierConstraintFolder;
 use folder::VerifierLookup;
 
-use crate::batch::{Group, Part, TableShape, commitments, group_values, opening_groups};
+use crate::batch::{
+    Group, NextColumns, Part, TableShape, commitments, expand, group_powers, group_values,
+    opening_groups,
+};
 use crate::commit::lde_root;
 use crate::domain::{LDE_SHIFT, chunk_weights, lde_point, root, selectors_at};
 use crate::fri::{self, FriSchedule};
 use crate::lookup::LookupChallenges;
-use crate::proof::{Openings, PROOF_VERSION, Proof, QueryProof};
+use crate::proof::{Openings, PROOF_VERSION, Proof};
 use crate::transcript::{Instance, StarkTranscript};
 use crate::vk::VerifyingKey;
 use crate::{StarkConfig, VerifyError};
@@ -51,6 +54,8 @@ struct TableCheck {
     log_n: usize,
     log_chunks: usize,
     symbolic: SymbolicConstraints,
+    /// The columns opened at ζω.
+    next: NextColumns,
     preprocessed: Option<ColMajorMatrix>,
 }
 
@@ -121,7 +126,8 @@ pub fn verify_tables<A: VerifierAir>(
         let pre_width = symbolic.preprocessed_width;
         let aux_width = 4 * symbolic.aux_width();
         shape("trace openings at ζ", width, o.trace_local.len())?;
-        shape("trace openings at ζω", width, o.trace_next.len())?;
+        let next = NextColumns::of(&symbolic);
+        shape("trace openings at ζω", next.main.len(), o.trace_next.len())?;
         shape(
             "preprocessed openings at ζ",
             pre_width,
@@ -129,7 +135,7 @@ pub fn verify_tables<A: VerifierAir>(
         )?;
         shape(
             "preprocessed openings at ζω",
-            pre_width,
+            next.preprocessed.len(),
             o.preprocessed_next.len(),
         )?;
         shape("auxiliary openings at ζ", aux_width, o.aux_local.len())?;
@@ -146,6 +152,7 @@ pub fn verify_tables<A: VerifierAir>(
             log_n,
             log_chunks,
             symbolic,
+            next,
             preprocessed,
         });
     }
@@ -244,6 +251,7 @@ pub fn verify_tables<A: VerifierAir>(
         if !ood_identity_holds(
             air,
             &tp.openings,
+            &c.next,
             pv,
             (c.log_n, c.log_chunks),
             (alpha, zeta),
@@ -262,6 +270,15 @@ pub fn verify_tables<A: VerifierAir>(
         b_next: BabyBearExt4,
         groups: Vec<(Group, &'a [BabyBearExt4], Vec<BabyBearExt4>)>,
     }
+    let part_width = |t: usize, part: Part| -> usize {
+        let c = &checks[t];
+        match part {
+            Part::Main => c.symbolic.main_width,
+            Part::Preprocessed => c.symbolic.preprocessed_width,
+            Part::Aux => 4 * c.symbolic.aux_width(),
+            Part::Quotient => 4 << c.log_chunks,
+        }
+    };
     let mut power = BabyBearExt4::ONE;
     let mut batches = Vec::new();
     for (log_n, groups) in opening_groups(&shapes) {
@@ -269,16 +286,15 @@ pub fn verify_tables<A: VerifierAir>(
         let mut out = Vec::with_capacity(groups.len());
         for g in groups {
             let values = group_values(&proof.tables[g.table].openings, g.part, g.at_next);
-            let mut ps = Vec::with_capacity(values.len());
-            for &v in values {
-                ps.push(power);
-                if g.at_next {
-                    b_next += power * v;
-                } else {
-                    b_zeta += power * v;
-                }
-                power *= fri_alpha;
-            }
+            let b = if g.at_next { &mut b_next } else { &mut b_zeta };
+            let ps = group_powers(
+                values,
+                checks[g.table].next.selection(g.part, g.at_next),
+                part_width(g.table, g.part),
+                fri_alpha,
+                &mut power,
+                b,
+            );
             out.push((g, values, ps));
         }
         batches.push(HeightBatch {
@@ -292,15 +308,6 @@ pub fn verify_tables<A: VerifierAir>(
 
     // The commitments a query opens, their matrices' shapes, and where each table's part
     // sits among them.
-    let part_width = |t: usize, part: Part| -> usize {
-        let c = &checks[t];
-        match part {
-            Part::Main => c.symbolic.main_width,
-            Part::Preprocessed => c.symbolic.preprocessed_width,
-            Part::Aux => 4 * c.symbolic.aux_width(),
-            Part::Quotient => 4 << c.log_chunks,
-        }
-    };
     let layout = commitments(&shapes);
     let mut inputs = Vec::with_capacity(layout.len());
     for (part, members) in &layout {
@@ -330,51 +337,71 @@ pub fn verify_tables<A: VerifierAir>(
     // FRI on the batched openings; at each query, each height's batched polynomial
     // R(x) = Σ α^k (f(x) − f(z)) / (x − z) comes from the opened rows.
     let mmcs = MerkleTreeMmcs::new();
-    let open_input = |qi: usize, index: usize, query: &QueryProof| {
-        shape("opened commitments", inputs.len(), query.inputs.len())?;
-        for (opening, (_, _, dims, root_d, what)) in query.inputs.iter().zip(&inputs) {
-            // A commitment shorter than the tallest domain is opened at the query's
-            // position in its own height.
+    let open_inputs = |indices: &[usize]| {
+        let openings = &proof.fri.input_openings;
+        shape("opened commitments", inputs.len(), openings.len())?;
+        // Per commitment: the query positions in its own height (a commitment shorter
+        // than the tallest domain is opened there), and per matrix its opened rows.
+        let mut opened_rows: Vec<Vec<Vec<usize>>> = Vec::with_capacity(inputs.len());
+        for (opening, (_, _, dims, root_d, what)) in openings.iter().zip(&inputs) {
             let tallest = dims.iter().map(|d| d.height).max().unwrap_or(1);
-            let local = index >> (log_max - tallest.trailing_zeros() as usize);
-            mmcs.verify_batch(root_d, dims, local, opening)
+            let log_tallest = tallest.trailing_zeros() as usize;
+            let local: Vec<usize> = indices
+                .iter()
+                .map(|i| i >> (log_max - log_tallest))
+                .collect();
+            mmcs.verify_multi(root_d, dims, &local, &opening.rows, &opening.siblings)
                 .map_err(|source| VerifyError::Merkle {
-                    query: qi,
-                    what,
+                    what: (*what).into(),
                     source,
                 })?;
+            opened_rows.push(
+                dims.iter()
+                    .map(|d| distinct_rows(indices, log_max - d.height.trailing_zeros() as usize))
+                    .collect(),
+            );
         }
-        let row = |t: usize, part: Part| -> &[BabyBear] {
-            let c = inputs
-                .iter()
-                .position(|x| x.0 == part)
-                .expect("the layout lists every part in use");
-            let m = inputs[c]
-                .1
-                .iter()
-                .position(|&m| m == t)
-                .expect("the layout lists every table with the part");
-            &query.inputs[c].opened_rows[m]
-        };
-        let mut out = Vec::with_capacity(batches.len());
-        for b in &batches {
-            let log_size = b.log_n + log_blowup;
-            let x = lde_point(LDE_SHIFT, log_size, index >> (log_max - log_size));
-            let (mut a_zeta, mut a_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
-            for (g, _, ps) in &b.groups {
-                let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
-                for (&v, p) in row(g.table, g.part).iter().zip(ps) {
-                    *acc += *p * v;
+        indices
+            .iter()
+            .map(|&index| {
+                let row = |t: usize, part: Part| -> &[BabyBear] {
+                    let c = inputs
+                        .iter()
+                        .position(|x| x.0 == part)
+                        .expect("the layout lists every part in use");
+                    let m = inputs[c]
+                        .1
+                        .iter()
+                        .position(|&m| m == t)
+                        .expect("the layout lists every table with the part");
+                    let log_h = inputs[c].2[m].height.trailing_zeros() as usize;
+                    openings[c]
+                        .row(m, index >> (log_max - log_h), &opened_rows[c][m])
+                        .expect("verify_multi checked every opened row is present")
+                };
+                let mut out = Vec::with_capacity(batches.len());
+                for b in &batches {
+                    let log_size = b.log_n + log_blowup;
+                    let x = lde_point(LDE_SHIFT, log_size, index >> (log_max - log_size));
+                    let (mut a_zeta, mut a_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
+                    for (g, _, ps) in &b.groups {
+                        let acc = if g.at_next { &mut a_next } else { &mut a_zeta };
+                        for (&v, p) in row(g.table, g.part).iter().zip(ps) {
+                            *acc += *p * v;
+                        }
+                    }
+                    let inv = |z: BabyBearExt4| {
+                        (BabyBearExt4::from(x) - z)
+                            .try_inverse()
+                            .ok_or(VerifyError::OodPointInDomain)
+                    };
+                    out.push(
+                        (a_zeta - b.b_zeta) * inv(zeta)? + (a_next - b.b_next) * inv(b.zeta_next)?,
+                    );
                 }
-            }
-            let inv = |z: BabyBearExt4| {
-                (BabyBearExt4::from(x) - z)
-                    .try_inverse()
-                    .ok_or(VerifyError::OodPointInDomain)
-            };
-            out.push((a_zeta - b.b_zeta) * inv(zeta)? + (a_next - b.b_next) * inv(b.zeta_next)?);
-        }
-        Ok(out)
+                Ok(out)
+            })
+            .collect()
     };
     let log_ns: Vec<usize> = checks.iter().map(|c| c.log_n).collect();
     fri::verifier::verify(
@@ -383,7 +410,7 @@ pub fn verify_tables<A: VerifierAir>(
         usize::from(config.num_queries),
         &proof.fri,
         transcript,
-        open_input,
+        open_inputs,
     )
 }
 
@@ -418,6 +445,7 @@ fn ext_columns(values: &[BabyBearExt4]) -> Vec<BabyBearExt4> {
 pub(crate) fn ood_identity_holds<A: VerifierAir>(
     air: &A,
     o: &Openings,
+    next: &NextColumns,
     public_values: &[BabyBear],
     (log_n, log_chunks): (usize, usize),
     (alpha, zeta): (BabyBearExt4, BabyBearExt4),
@@ -427,14 +455,21 @@ pub(crate) fn ood_identity_holds<A: VerifierAir>(
     let public: Vec<BabyBearExt4> = public_values.iter().map(|&v| v.into()).collect();
     let aux_local = ext_columns(&o.aux_local);
     let aux_next = ext_columns(&o.aux_next);
+    // The columns not opened at ζω are never read there.
+    let trace_next = expand(&o.trace_next, &next.main, o.trace_local.len());
+    let pre_next = expand(
+        &o.preprocessed_next,
+        &next.preprocessed,
+        o.preprocessed_local.len(),
+    );
     let mut folder = VerifierConstraintFolder {
         main: Window {
             local: &o.trace_local,
-            next: &o.trace_next,
+            next: &trace_next,
         },
         preprocessed: Window {
             local: &o.preprocessed_local,
-            next: &o.preprocessed_next,
+            next: &pre_next,
         },
         public: &public,
         selectors: sel,
