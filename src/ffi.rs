@@ -109,6 +109,7 @@ kernel_api! {
         twiddles: *const u32, out: *mut u32, stream: *mut c_void,
     ) -> KilnStatus;
     fn fri_layer_matrix(layer: *const u32, log_size: u32, log_arity: u32, out: *mut u32, stream: *mut c_void) -> KilnStatus;
+    fn ext_add_scaled(acc: *mut u32, coeff4: *const u32, x: *const u32, n: u64, stream: *mut c_void) -> KilnStatus;
 
 
     // Pairing curves: G1 MSM, scalar-field NTT, arithmetic test entry points.

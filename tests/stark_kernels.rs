@@ -273,6 +273,33 @@ fn check_fri<B: StarkOps>(dev: &B, seed: u64) {
             want
         );
     }
+    // The scaled addition FRI rolls shorter inputs in with, against the naive sum.
+    for n in [0usize, 1, 7, 1000] {
+        let acc: Vec<BabyBearExt4> = (0..n).map(|_| rng.random()).collect();
+        let x: Vec<BabyBearExt4> = (0..n).map(|_| rng.random()).collect();
+        let coeff: BabyBearExt4 = rng.random();
+        let want: Vec<BabyBearExt4> = acc.iter().zip(&x).map(|(&a, &b)| a + coeff * b).collect();
+        let mut d = dev.upload(&acc).unwrap();
+        dev.ext_add_scaled(&mut d, coeff, &dev.upload(&x).unwrap())
+            .unwrap();
+        assert_eq!(
+            dev.download(&d).unwrap(),
+            want,
+            "{}: scaled addition of {n}",
+            dev.name()
+        );
+    }
+    let mut d = dev.upload(&[BabyBearExt4::ZERO; 3]).unwrap();
+    assert!(
+        dev.ext_add_scaled(
+            &mut d,
+            BabyBearExt4::ONE,
+            &dev.upload(&[BabyBearExt4::ZERO; 2]).unwrap()
+        )
+        .is_err(),
+        "{}: lengths differ",
+        dev.name()
+    );
 }
 
 #[test]

@@ -148,3 +148,17 @@ KILN_EXPORT(fri_layer_matrix)(const uint32_t* d_layer, uint32_t log_size, uint32
     KILN_CHECK_LAUNCH();
     return kiln::ok();
 }
+
+KILN_EXPORT(ext_add_scaled)(uint32_t* d_acc, const uint32_t* coeff4, const uint32_t* d_x, uint64_t n,
+                            void* stream_ptr) {
+    if (n == 0) return kiln::ok();
+    if (!d_acc || !coeff4 || !d_x) return kiln::invalid("null pointer");
+    const kiln::bb4_t coeff{bb_t(coeff4[0]), bb_t(coeff4[1]), bb_t(coeff4[2]), bb_t(coeff4[3])};
+    auto kernel = ext_add_scaled_kernel;
+    uint64_t blocks = (n + 255) / 256;
+    KILN_LAUNCH(kernel, dim3(static_cast<uint32_t>(blocks < (1u << 20) ? blocks : (1u << 20))), dim3(256), 0,
+                static_cast<cudaStream_t>(stream_ptr), reinterpret_cast<kiln::bb4_t*>(d_acc), coeff,
+                reinterpret_cast<const kiln::bb4_t*>(d_x), n);
+    KILN_CHECK_LAUNCH();
+    return kiln::ok();
+}

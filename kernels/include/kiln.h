@@ -103,6 +103,10 @@ kiln_status kiln_fri_fold(const uint32_t* d_layer, uint32_t log_size, uint32_t l
 kiln_status kiln_fri_layer_matrix(const uint32_t* d_layer, uint32_t log_size, uint32_t log_arity, uint32_t* d_out,
                                   void* stream);
 
+/* acc[i] ← acc[i] + coeff·x[i] over n extension elements (4 words each); coeff on the
+ * host, 4 words. */
+kiln_status kiln_ext_add_scaled(uint32_t* d_acc, const uint32_t* coeff4, const uint32_t* d_x, uint64_t n, void* stream);
+
 /* ---- Pairing curves: G1 MSM and scalar-field NTT (kernels/msm, kernels/ntt/big.cuh) --
  * Curves: BN254 and BLS12-381. Field elements have arkworks 0.6's bytes: little-endian
  * 64-bit limbs in Montgomery form (R = 2^(64·limbs)), fully reduced. Fr has 4 limbs on

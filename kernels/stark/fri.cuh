@@ -135,5 +135,13 @@ __global__ void fri_layer_matrix_kernel(const bb4_t* __restrict__ layer, uint32_
     }
 }
 
+// acc[i] ← acc[i] + coeff·x[i] over n extension elements (FRI rolls a shorter input into
+// the folded layer of its size).
+__global__ void ext_add_scaled_kernel(bb4_t* __restrict__ acc, bb4_t coeff, const bb4_t* __restrict__ x, uint64_t n) {
+    for (uint64_t i = blockIdx.x * static_cast<uint64_t>(blockDim.x) + threadIdx.x; i < n;
+         i += static_cast<uint64_t>(gridDim.x) * blockDim.x)
+        acc[i] = acc[i] + coeff * x[i];
+}
+
 }  // namespace stark
 }  // namespace kiln

@@ -7,8 +7,8 @@ use super::{
     OpeningGroup, QuotientSpec, ReducedSpec, StarkOps, check_dot, check_fold, check_prefix,
     check_reduced,
 };
-use crate::Result;
 use crate::backend::kernel::{KernelDevice, to_u32};
+use crate::{Error, Result};
 
 /// Montgomery words of base-field values, as the kernels take them.
 fn monty(values: &[BabyBear]) -> Vec<u32> {
@@ -196,6 +196,29 @@ impl<D: KernelDevice> StarkOps for D {
             }
         })?;
         Ok(out)
+    }
+
+    fn ext_add_scaled(
+        &self,
+        acc: &mut Self::Buffer<BabyBearExt4>,
+        coeff: BabyBearExt4,
+        x: &Self::Buffer<BabyBearExt4>,
+    ) -> Result<()> {
+        let (n, m) = (self.buffer_len(acc), self.buffer_len(x));
+        if n != m {
+            return Err(Error::LengthMismatch {
+                what: "scaled addition",
+                expected: n,
+                got: m,
+            });
+        }
+        let coeff4 = ext_words(coeff);
+        let (dst, src) = (self.raw_mut(acc).cast(), self.raw(x).cast());
+        self.call_kernel("ext_add_scaled", |k, stream| {
+            // SAFETY: `acc` and `x` hold n extension elements each (checked above).
+            unsafe { (k.ext_add_scaled)(dst, coeff4.as_ptr(), src, n as u64, stream) }
+        })?;
+        Ok(())
     }
 
     fn fri_layer_matrix(
