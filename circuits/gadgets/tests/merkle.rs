@@ -115,6 +115,29 @@ fn paths_prove_and_verify() {
     }
 }
 
+/// Only with `KILN_LARGE=1`: the merkle-paths workload at the large sizes (2^14
+/// and 2^16 paths of depth 32: 2^19 and 2^21 rows in the path and Poseidon2 tables) under
+/// the `standard` preset, proven and verified.
+#[test]
+fn large_path_sets_prove_and_verify() {
+    if !std::env::var("KILN_LARGE").is_ok_and(|v| v == "1") {
+        eprintln!("skipped: set KILN_LARGE=1 (2^14 and 2^16 paths of depth 32)");
+        return;
+    }
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    for log_paths in [14u32, 16] {
+        let paths: Vec<MerklePath> = (0..1usize << log_paths)
+            .map(|_| random_path(&mut rng, 32))
+            .collect();
+        let (tables, traces) = witness(32, &paths, &claims(&paths));
+        let config = StarkConfig::STANDARD;
+        let proof = prove_tables(&config, &tables, &traces, &NO_PUBLICS)
+            .unwrap_or_else(|e| panic!("2^{log_paths} paths: {e}"));
+        verify_tables(&config, &tables, &proof, &NO_PUBLICS).unwrap();
+        eprintln!("2^{log_paths} paths: proof of {} bytes", proof.size_bytes());
+    }
+}
+
 /// Refused by the prover naming a bus or a constraint, and a cheating prover's proof is
 /// rejected.
 fn refused(tables: &[Tables; 3], traces: &[ColMajorMatrix; 3]) -> ProveError {

@@ -190,6 +190,12 @@ impl ColMajorMatrix {
         &self.data
     }
 
+    /// The buffer as the `Vec` it is (a CPU backend's buffer type: the prover reads a
+    /// trace in place instead of copying it).
+    pub fn data_vec(&self) -> &Vec<BabyBear> {
+        &self.data
+    }
+
     /// Column `c`, mutable.
     ///
     /// # Panics

@@ -82,6 +82,12 @@ impl<A> PackedAir for A where A: for<'a> Air<ProverConstraintFolder<'a, BabyBear
 /// (the GPU path); the CPU backend evaluates the AIR directly on packed field elements,
 /// which is faster there. Both give the same words, so proofs are byte-identical.
 pub trait ProverBackend: NttOps + StarkOps + MerkleOps + Sync {
+    /// A host matrix's buffer as this backend's buffer, when it already is one (the CPU
+    /// backend reads traces in place); `None` means upload a copy.
+    fn host_buffer<'a>(&self, _matrix: &'a ColMajorMatrix) -> Option<&'a Self::Buffer<BabyBear>> {
+        None
+    }
+
     /// The quotient chunks: 4·2^chunks columns of n values, chunk i over D_i = g·ω_M^i·H
     /// in natural order (see [`QuotientInputs`]).
     fn quotient_chunks<A: ProverAir>(
@@ -176,6 +182,10 @@ fn host_quotient<B: ProverBackend + ?Sized, A: ProverAir>(
 }
 
 impl ProverBackend for CpuBackend {
+    fn host_buffer<'a>(&self, matrix: &'a ColMajorMatrix) -> Option<&'a Vec<BabyBear>> {
+        Some(matrix.data_vec())
+    }
+
     fn quotient_chunks<A: ProverAir>(
         &self,
         air: &A,
@@ -570,24 +580,40 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         }
     };
 
-    // 1. Main traces.
-    let mut main_values = Vec::with_capacity(k);
+    // 1. Main traces (read in place where the backend's buffers are host memory).
+    let mut uploaded = Vec::with_capacity(k);
     let mut main_ldes = Vec::with_capacity(k);
     debug_span!("trace commit").in_scope(|| -> Result<(), ProveError> {
         for (c, trace) in checked.iter().zip(traces) {
-            let v = debug_span!("upload").in_scope(|| backend.upload(trace.data()))?;
+            let copy = match backend.host_buffer(trace) {
+                Some(_) => None,
+                None => Some(debug_span!("upload").in_scope(|| backend.upload(trace.data()))?),
+            };
+            let v = copy
+                .as_ref()
+                .or(backend.host_buffer(trace))
+                .expect("one of the two");
             main_ldes.push(extend(
                 backend,
-                &v,
+                v,
                 trace.width(),
                 c.log_n,
                 log_blowup,
                 &[LDE_SHIFT],
             )?);
-            main_values.push(v);
+            uploaded.push(copy);
         }
         Ok(())
     })?;
+    let main_values: Vec<&B::Buffer<BabyBear>> = uploaded
+        .iter()
+        .zip(traces)
+        .map(|(copy, trace)| {
+            copy.as_ref()
+                .or(backend.host_buffer(trace))
+                .expect("one of the two")
+        })
+        .collect();
     let main_tree = debug_span!("trace commit")
         .in_scope(|| commit(backend, &main_ldes.iter().collect::<Vec<_>>()))?;
     let (transcript, [gamma, beta]) = transcript.observe_main(
@@ -724,7 +750,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                     &open::TableValues {
                         log_n: checked[t].log_n,
                         log_chunks: checked[t].log_chunks,
-                        main: (&main_values[t], traces[t].width()),
+                        main: (main_values[t], traces[t].width()),
                         preprocessed: pre_values[t]
                             .as_ref()
                             .map(|v| (v, checked[t].symbolic.preprocessed_width)),
@@ -740,7 +766,8 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
             .collect::<Result<_, ProveError>>()
     })?;
     let (transcript, fri_alpha) = transcript.observe_openings(&openings);
-    drop((main_values, pre_values, aux_values, chunks));
+    drop(main_values);
+    drop((uploaded, pre_values, aux_values, chunks));
     if check {
         for t in 0..k {
             let c = &checked[t];
