@@ -362,6 +362,10 @@ impl SimdOp for ReducedOpenings<'_, '_> {
                                 for (c, pw) in
                                     spec.powers[offset..offset + g.width].iter().enumerate()
                                 {
+                                    // A column not opened at this point (zero power).
+                                    if pw.is_zero() {
+                                        continue;
+                                    }
                                     let col = &g.matrix[c * big..(c + 1) * big];
                                     // One line per column per block: too many streams for the
                                     // hardware prefetcher (see the CPU quotient).
