@@ -68,21 +68,21 @@ struct ProveRecord {
 impl Row for ProveRecord {
     fn header() -> String {
         format!(
-            "{:<8} {:<10} {:>6} {:>12} {:>10} {:>12} {:>14}",
-            "prover", "air", "log_n", "prove ms", "verify ms", "proof bytes", "items/s"
+            "{:<8} {:>6} {:>12} {:>10} {:>12} {:>14}  air",
+            "prover", "log_n", "prove ms", "verify ms", "proof bytes", "items/s"
         )
     }
 
     fn row(&self) -> String {
         format!(
-            "{:<8} {:<10} {:>6} {:>12.1} {:>10.1} {:>12} {:>14.0}",
+            "{:<8} {:>6} {:>12.1} {:>10.1} {:>12} {:>14.0}  {}",
             self.prover,
-            self.air,
             self.log_n,
             self.prove_ms,
             self.verify_ms,
             self.proof_bytes,
-            self.items_per_sec
+            self.items_per_sec,
+            self.air,
         )
     }
 }
@@ -91,6 +91,10 @@ pub(super) fn run_prove(a: ProveBenchArgs) -> Result<(), CliError> {
     let sizes = sizes(a.samples, &a.log_n)?;
     let config =
         StarkConfig::preset(&a.preset).ok_or_else(|| format!("unknown preset {:?}", a.preset))?;
+    if a.peer.is_some() {
+        // Refused before any output.
+        check_peer_args(&a, &config)?;
+    }
     let out = Table::new(a.json);
     if let Some(peer) = a.peer {
         return run_with_peer(peer, &a, &config, &sizes, &out);
@@ -158,7 +162,6 @@ fn run_with_peer(
 ) -> Result<(), CliError> {
     use kiln_peer_plonky3 as p3;
     let Peer::Plonky3 = peer;
-    check_peer_args(a, config)?;
     let params = p3::PeerParams {
         log_blowup: config.log_blowup.into(),
         num_queries: config.num_queries.into(),
@@ -244,14 +247,17 @@ fn run_with_peer(
     _sizes: &[u32],
     _out: &Table<ProveRecord>,
 ) -> Result<(), CliError> {
-    check_peer_args(a, config)?;
-    Err("--peer plonky3 needs a build with the Plonky3 peer: \
-         cargo build --release -p kiln-cli --features plonky3-peer"
-        .into())
+    // Refuses: the build has no peer.
+    check_peer_args(a, config)
 }
 
-/// The peer proves merkle-paths on the CPU, folding by 2.
+/// The peer proves merkle-paths on the CPU, folding by 2, in a build that has it.
 fn check_peer_args(a: &ProveBenchArgs, config: &StarkConfig) -> Result<(), CliError> {
+    if cfg!(not(feature = "plonky3-peer")) {
+        return Err("--peer plonky3 needs a build with the Plonky3 peer: \
+                    cargo build --release -p kiln-cli --features plonky3-peer"
+            .into());
+    }
     if a.air != AirName::MerklePaths {
         return Err("--peer runs only with --air merkle-paths".into());
     }
