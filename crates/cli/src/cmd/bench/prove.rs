@@ -274,3 +274,48 @@ fn check_peer_args(a: &ProveBenchArgs, config: &StarkConfig) -> Result<(), CliEr
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ProveBenchArgs,
+    }
+
+    fn check(line: &str) -> Result<(), String> {
+        let cli = Cli::try_parse_from(line.split_whitespace()).map_err(|e| e.to_string())?;
+        let config = StarkConfig::preset(&cli.args.preset).expect("a preset");
+        check_peer_args(&cli.args, &config).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_peer_is_refused_where_it_cannot_run() {
+        let ok = check("t --air merkle-paths --log-n 10 --peer plonky3");
+        if cfg!(feature = "plonky3-peer") {
+            ok.unwrap();
+            let refused = [
+                ("t --air fibonacci --peer plonky3", "--air merkle-paths"),
+                (
+                    "t --air merkle-paths --backend cuda --peer plonky3",
+                    "--backend cpu",
+                ),
+                (
+                    "t --air merkle-paths --preset compact --peer plonky3",
+                    "folds by 8",
+                ),
+            ];
+            for (line, why) in refused {
+                let e = check(line).unwrap_err();
+                assert!(e.contains(why), "{line}: {e}");
+            }
+        } else {
+            assert!(ok.unwrap_err().contains("--features plonky3-peer"));
+        }
+        assert!(check("t --air merkle-paths --peer sp1").is_err());
+    }
+}
