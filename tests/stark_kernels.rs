@@ -6,7 +6,7 @@ mod common;
 
 use common::{cuda_or_skip, random_vec, rng};
 use kiln::field::{BabyBear, BabyBearExt4, ColMajorMatrix, Field, TwoAdicField};
-use kiln::{CpuBackend, EmuBackend, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};
+use kiln::{Backend, CpuBackend, EmuBackend, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps};
 use kiln_air::{Air, AirBuilder, BaseAir, ConstraintProgram};
 use rand::RngExt;
 
@@ -402,4 +402,78 @@ fn quotient_shape_errors() {
         cpu.quotient_domain_columns(&main, 8, 4, 3).is_err(),
         "domain larger than the LDE"
     );
+}
+
+/// The CPU takes any number of opening groups in one call (one set of the domain's
+/// inverses), with the same result as the kernels' split into calls of at most
+/// `MAX_OPENING_GROUPS` added up; the emulator refuses more than that.
+#[test]
+fn cpu_reduced_openings_take_any_number_of_groups() {
+    let (cpu, emu) = (CpuBackend::new(), EmuBackend::new());
+    assert_eq!(cpu.max_opening_groups(), usize::MAX);
+    assert_eq!(emu.max_opening_groups(), kiln::MAX_OPENING_GROUPS);
+    let mut rng = rng(40);
+    let log_big = 6u32;
+    let big = 1usize << log_big;
+    let widths: Vec<usize> = (0..12).map(|i| 1 + i % 4).collect();
+    let mats: Vec<Vec<BabyBear>> = widths
+        .iter()
+        .map(|w| random_vec(&mut rng, w * big))
+        .collect();
+    let groups: Vec<_> = mats
+        .iter()
+        .zip(&widths)
+        .enumerate()
+        .map(|(i, (m, &w))| OpeningGroup {
+            matrix: m,
+            width: w,
+            at_next: i % 3 == 1,
+        })
+        .collect();
+    let powers: Vec<BabyBearExt4> = (0..widths.iter().sum::<usize>())
+        .map(|_| rng.random())
+        .collect();
+    let spec = ReducedSpec {
+        powers: powers.clone(),
+        zeta: rng.random(),
+        zeta_next: rng.random(),
+        b_zeta: rng.random(),
+        b_next: rng.random(),
+        log_big,
+        shift: BabyBear::GENERATOR,
+    };
+    let whole = cpu.reduced_openings(&groups, &spec).unwrap();
+    let k = kiln::MAX_OPENING_GROUPS;
+    let split: usize = widths[..k].iter().sum();
+    let first = ReducedSpec {
+        powers: powers[..split].to_vec(),
+        ..spec.clone()
+    };
+    let second = ReducedSpec {
+        powers: powers[split..].to_vec(),
+        b_zeta: BabyBearExt4::ZERO,
+        b_next: BabyBearExt4::ZERO,
+        ..spec.clone()
+    };
+    let (a, b) = (
+        cpu.reduced_openings(&groups[..k], &first).unwrap(),
+        cpu.reduced_openings(&groups[k..], &second).unwrap(),
+    );
+    let sum: Vec<BabyBearExt4> = a.iter().zip(&b).map(|(&x, &y)| x + y).collect();
+    assert_eq!(whole, sum);
+    let dmats: Vec<_> = mats.iter().map(|m| emu.upload(m).unwrap()).collect();
+    let dgroups: Vec<_> = dmats
+        .iter()
+        .zip(&groups)
+        .map(|(m, g)| OpeningGroup {
+            matrix: m,
+            width: g.width,
+            at_next: g.at_next,
+        })
+        .collect();
+    assert!(emu.reduced_openings(&dgroups, &spec).is_err());
+    let got = emu
+        .download(&emu.reduced_openings(&dgroups[..k], &first).unwrap())
+        .unwrap();
+    assert_eq!(got, a);
 }

@@ -138,12 +138,20 @@ impl StarkOps for CpuBackend {
         Ok(out)
     }
 
+    fn max_opening_groups(&self) -> usize {
+        usize::MAX
+    }
+
     fn reduced_openings(
         &self,
         groups: &[OpeningGroup<'_, Vec<BabyBear>>],
         spec: &ReducedSpec,
     ) -> Result<Vec<BabyBearExt4>> {
-        check_reduced(groups.iter().map(|g| (g.matrix.len(), g.width)), spec)?;
+        check_reduced(
+            groups.iter().map(|g| (g.matrix.len(), g.width)),
+            spec,
+            self.max_opening_groups(),
+        )?;
         Ok(self.simd_level().run(ReducedOpenings { groups, spec }))
     }
 

@@ -4,8 +4,8 @@
 use kiln_field::{BabyBear, BabyBearExt4, Field};
 
 use super::{
-    OpeningGroup, QuotientSpec, ReducedSpec, StarkOps, check_dot, check_fold, check_prefix,
-    check_reduced,
+    MAX_OPENING_GROUPS, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps, check_dot, check_fold,
+    check_prefix, check_reduced,
 };
 use crate::backend::kernel::{KernelDevice, to_u32};
 use crate::{Error, Result};
@@ -129,6 +129,7 @@ impl<D: KernelDevice> StarkOps for D {
         check_reduced(
             groups.iter().map(|g| (self.buffer_len(g.matrix), g.width)),
             spec,
+            MAX_OPENING_GROUPS,
         )?;
         let d_powers = self.upload(&spec.powers)?;
         let mut out = self.alloc_uninit::<BabyBearExt4>(1 << spec.log_big)?;

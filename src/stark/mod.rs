@@ -14,8 +14,8 @@ use crate::backend::Backend;
 use crate::ntt::MAX_LOG_N;
 use crate::{Error, Result};
 
-/// Opening groups one [`StarkOps::reduced_openings`] call takes (the kernel's limit);
-/// callers with more split them and add the results.
+/// Opening groups one [`StarkOps::reduced_openings`] call of the kernels takes; callers
+/// with more split them (by [`StarkOps::max_opening_groups`]) and add the results.
 pub const MAX_OPENING_GROUPS: usize = 8;
 
 /// FRI folds by at most 2^MAX_LOG_ARITY per round (`KILN_FRI_MAX_LOG_ARITY` in `kiln.h`).
@@ -157,6 +157,13 @@ pub trait StarkOps: Backend {
             .iter()
             .map(|w| self.columns_dot_range(cols, height, range.clone(), w))
             .collect()
+    }
+
+    /// The most opening groups one [`StarkOps::reduced_openings`] call takes: the kernel's
+    /// [`MAX_OPENING_GROUPS`]; the CPU takes any number (one call per height spares it
+    /// recomputing the domain's inverses).
+    fn max_opening_groups(&self) -> usize {
+        MAX_OPENING_GROUPS
     }
 
     /// The batched opening polynomial R over the bit-reversed LDE domain (see
@@ -334,7 +341,11 @@ fn check_dot(
     Ok(())
 }
 
-fn check_reduced(groups: impl Iterator<Item = (usize, usize)>, spec: &ReducedSpec) -> Result<()> {
+fn check_reduced(
+    groups: impl Iterator<Item = (usize, usize)>,
+    spec: &ReducedSpec,
+    max_groups: usize,
+) -> Result<()> {
     if spec.log_big > MAX_LOG_N {
         return Err(Error::TooLarge {
             what: "LDE domain",
@@ -356,9 +367,9 @@ fn check_reduced(groups: impl Iterator<Item = (usize, usize)>, spec: &ReducedSpe
         columns += width;
         count += 1;
     }
-    if count > MAX_OPENING_GROUPS {
+    if count > max_groups {
         return Err(Error::InvalidArgument(format!(
-            "{count} opening groups; at most {MAX_OPENING_GROUPS}"
+            "{count} opening groups; at most {max_groups}"
         )));
     }
     if spec.powers.len() != columns {

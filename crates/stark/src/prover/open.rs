@@ -2,7 +2,7 @@
 //! on the backend: the host computes the barycentric weights and the batching constants,
 //! the backend sums over the columns it holds.
 
-use kiln::{MAX_OPENING_GROUPS, OpeningGroup, ReducedSpec};
+use kiln::{OpeningGroup, ReducedSpec};
 use kiln_field::{BabyBear, BabyBearExt4, Field};
 
 use super::{ProverBackend, par_batch_inverse};
@@ -154,7 +154,7 @@ pub(super) fn reduced_openings<'a, B: ProverBackend + 'a>(
         // R is linear in the groups: more groups than one backend call takes are split,
         // and the parts added (exactly: field arithmetic).
         let mut acc: Option<B::Buffer<BabyBearExt4>> = None;
-        for part in groups.chunks(MAX_OPENING_GROUPS) {
+        for part in groups.chunks(backend.max_opening_groups()) {
             // α^k per (group, column), and the constant parts B_z = Σ α^k f(z).
             let mut powers = Vec::new();
             let (mut b_zeta, mut b_next) = (BabyBearExt4::ZERO, BabyBearExt4::ZERO);
