@@ -742,6 +742,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         .iter()
         .map(|c| NextColumns::of(&c.symbolic))
         .collect();
+    let mut weights = open::Weights::default();
     let openings: Vec<Openings> = debug_span!("openings").in_scope(|| {
         (0..k)
             .map(|t| {
@@ -761,6 +762,7 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
                     },
                     &next_cols[t],
                     zeta,
+                    &mut weights,
                 )
             })
             .collect::<Result<_, ProveError>>()

@@ -2,6 +2,9 @@
 //! on the backend: the host computes the barycentric weights and the batching constants,
 //! the backend sums over the columns it holds.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use kiln::{OpeningGroup, ReducedSpec};
 use kiln_field::{BabyBear, BabyBearExt4, Field};
 
@@ -74,6 +77,23 @@ fn eval_pair<B: ProverBackend>(
     ))
 }
 
+/// Barycentric weights shared by the tables of one height: the same points over the same
+/// domain (tables of equal height, and their quotient chunks when they have as many).
+#[derive(Default)]
+pub(super) struct Weights {
+    cache: HashMap<(usize, u32, [u32; 4]), Arc<Barycentric>>,
+}
+
+impl Weights {
+    fn get(&mut self, log_n: usize, shift: BabyBear, z: BabyBearExt4) -> Arc<Barycentric> {
+        let key = (log_n, shift.to_monty(), z.0.map(BabyBear::to_monty));
+        self.cache
+            .entry(key)
+            .or_insert_with(|| Arc::new(Barycentric::new(log_n, shift, z)))
+            .clone()
+    }
+}
+
 /// A table's values on the backend (natural order over its trace domain H), for its
 /// openings.
 pub(super) struct TableValues<'a, B: ProverBackend> {
@@ -95,10 +115,11 @@ pub(super) fn openings<B: ProverBackend>(
     t: &TableValues<'_, B>,
     next: &NextColumns,
     zeta: BabyBearExt4,
+    weights: &mut Weights,
 ) -> Result<Openings, ProveError> {
     let (log_n, log_chunks) = (t.log_n, t.log_chunks);
-    let at_zeta = Barycentric::new(log_n, BabyBear::ONE, zeta);
-    let at_next = Barycentric::new(log_n, BabyBear::ONE, zeta * root(log_n));
+    let at_zeta = weights.get(log_n, BabyBear::ONE, zeta);
+    let at_next = weights.get(log_n, BabyBear::ONE, zeta * root(log_n));
     // At ζω only the columns the constraints read there (the auxiliary ones all).
     let (trace_local, trace_next) = eval_pair(backend, &at_zeta, &at_next, t.main, &next.main)?;
     let pair = |part: Option<(&B::Buffer<BabyBear>, usize)>, next: &[usize]| match part {
@@ -111,7 +132,7 @@ pub(super) fn openings<B: ProverBackend>(
     let w_m = root(log_n + log_chunks);
     let mut quotient = Vec::with_capacity(4 << log_chunks);
     for i in 0..1usize << log_chunks {
-        let b = Barycentric::new(log_n, LDE_SHIFT * w_m.exp_u64(i as u64), zeta);
+        let b = weights.get(log_n, LDE_SHIFT * w_m.exp_u64(i as u64), zeta);
         quotient.extend(b.eval_columns(backend, t.chunks, 4 * i..4 * i + 4)?);
     }
     Ok(Openings {
