@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::CliError;
 use super::airs::ExampleAir;
 
-const MAGIC: &str = "kiln-proof-file-v2";
+/// v3: proof format 4 inside (shared query openings).
+const MAGIC: &str = "kiln-proof-file-v3";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct ProofFile {
@@ -111,19 +112,35 @@ pub fn prove(args: ProveArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A proof file's contents: the magic first (another version's file is named as such),
+/// then the whole file, with nothing after it.
+fn read_proof_file(bytes: &[u8]) -> Result<ProofFile, String> {
+    let magic = postcard::take_from_bytes::<String>(bytes)
+        .map(|(m, _)| m)
+        .unwrap_or_default();
+    if magic != MAGIC {
+        return Err(if magic.starts_with("kiln-proof-file-") {
+            format!("written by another version of kiln ({magic}; this one reads {MAGIC})")
+        } else {
+            "not a kiln proof file (bad magic)".into()
+        });
+    }
+    let (file, rest) = postcard::take_from_bytes::<ProofFile>(bytes)
+        .map_err(|e| format!("a corrupt kiln proof file: {e}"))?;
+    if !rest.is_empty() {
+        return Err(format!(
+            "a corrupt kiln proof file: {} bytes after the proof",
+            rest.len()
+        ));
+    }
+    Ok(file)
+}
+
 pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
     let config = preset(&args.preset)?;
     let bytes =
         std::fs::read(&args.file).map_err(|e| format!("reading {}: {e}", args.file.display()))?;
-    let file: ProofFile = postcard::from_bytes(&bytes)
-        .map_err(|e| format!("{} is not a kiln proof file: {e}", args.file.display()))?;
-    if file.magic != MAGIC {
-        return Err(format!(
-            "{} is not a kiln proof file (bad magic)",
-            args.file.display()
-        )
-        .into());
-    }
+    let file = read_proof_file(&bytes).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let start = Instant::now();
     file.air
         .verify(&config, &file.proof, &file.public_values)
@@ -137,4 +154,55 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
         describe(&file.air.security(&file.proof))
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::airs::AirName;
+
+    #[test]
+    fn proof_files_are_read_whole_and_checked() {
+        let air = ExampleAir::new(AirName::Fibonacci, 3).unwrap();
+        let config = StarkConfig::TEST;
+        let witness = air.generate(1).unwrap();
+        let proof = air
+            .prove(super::super::airs::ProverChoice::Cpu, &config, &witness)
+            .unwrap();
+        let file = ProofFile {
+            magic: MAGIC.into(),
+            air,
+            public_values: witness.public_values.clone(),
+            proof,
+        };
+        let bytes = postcard::to_allocvec(&file).unwrap();
+        let read = read_proof_file(&bytes).unwrap();
+        air.verify(&config, &read.proof, &read.public_values)
+            .unwrap();
+
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(
+            read_proof_file(&longer)
+                .unwrap_err()
+                .contains("1 bytes after")
+        );
+        assert!(
+            read_proof_file(&bytes[..bytes.len() - 1])
+                .unwrap_err()
+                .contains("corrupt")
+        );
+        let old = postcard::to_allocvec(&ProofFile {
+            magic: "kiln-proof-file-v2".into(),
+            ..file
+        })
+        .unwrap();
+        assert!(
+            read_proof_file(&old)
+                .unwrap_err()
+                .contains("another version")
+        );
+        assert!(read_proof_file(b"hello").unwrap_err().contains("bad magic"));
+        assert!(read_proof_file(&[]).unwrap_err().contains("bad magic"));
+    }
 }
