@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::{
     FriFolder, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps, check_dot, check_fold,
-    check_prefix, check_reduced,
+    check_prefix, check_reduced, check_scaled,
 };
 use crate::{CpuBackend, Result};
 
@@ -190,13 +190,7 @@ impl StarkOps for CpuBackend {
         coeff: BabyBearExt4,
         x: &Vec<BabyBearExt4>,
     ) -> Result<()> {
-        if acc.len() != x.len() {
-            return Err(crate::Error::LengthMismatch {
-                what: "scaled addition",
-                expected: acc.len(),
-                got: x.len(),
-            });
-        }
+        check_scaled(acc.len(), x.len())?;
         acc.par_iter_mut()
             .zip(x)
             .with_min_len(1 << 12)

@@ -5,10 +5,10 @@ use kiln_field::{BabyBear, BabyBearExt4, Field};
 
 use super::{
     MAX_OPENING_GROUPS, OpeningGroup, QuotientSpec, ReducedSpec, StarkOps, check_dot, check_fold,
-    check_prefix, check_reduced,
+    check_prefix, check_reduced, check_scaled,
 };
+use crate::Result;
 use crate::backend::kernel::{KernelDevice, to_u32};
-use crate::{Error, Result};
 
 /// Montgomery words of base-field values, as the kernels take them.
 fn monty(values: &[BabyBear]) -> Vec<u32> {
@@ -205,14 +205,8 @@ impl<D: KernelDevice> StarkOps for D {
         coeff: BabyBearExt4,
         x: &Self::Buffer<BabyBearExt4>,
     ) -> Result<()> {
-        let (n, m) = (self.buffer_len(acc), self.buffer_len(x));
-        if n != m {
-            return Err(Error::LengthMismatch {
-                what: "scaled addition",
-                expected: n,
-                got: m,
-            });
-        }
+        let n = self.buffer_len(acc);
+        check_scaled(n, self.buffer_len(x))?;
         let coeff4 = ext_words(coeff);
         let (dst, src) = (self.raw_mut(acc).cast(), self.raw(x).cast());
         self.call_kernel("ext_add_scaled", |k, stream| {

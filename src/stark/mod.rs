@@ -194,13 +194,7 @@ pub trait StarkOps: Backend {
     ) -> Result<()> {
         let mut a = self.download(acc)?;
         let b = self.download(x)?;
-        if a.len() != b.len() {
-            return Err(Error::LengthMismatch {
-                what: "scaled addition",
-                expected: a.len(),
-                got: b.len(),
-            });
-        }
+        check_scaled(a.len(), b.len())?;
         for (a, b) in a.iter_mut().zip(&b) {
             *a += coeff * *b;
         }
@@ -337,6 +331,18 @@ fn check_dot(
             "columns {range:?} of a matrix of {}",
             len / height
         )));
+    }
+    Ok(())
+}
+
+/// The two operands of [`StarkOps::ext_add_scaled`] have the same length.
+fn check_scaled(acc: usize, x: usize) -> Result<()> {
+    if acc != x {
+        return Err(Error::LengthMismatch {
+            what: "scaled addition",
+            expected: acc,
+            got: x,
+        });
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The LogUp side of a proof (see [`kiln_air::lookup`]): the challenges, the auxiliary
 //! trace the prover commits, and the fingerprint every evaluator computes the same way.
 
-use kiln_air::{Bus, ConstraintProgram, SymbolicConstraints};
+use kiln_air::{Bus, ConstraintProgram, LookupPlan, SymbolicConstraints};
 use kiln_field::{BabyBear, BabyBearExt4, ColMajor, Field};
 use rayon::prelude::*;
 
@@ -205,26 +205,50 @@ pub(crate) fn aux_trace(
                     }
                 }
             }
-            if let Some(i) = dens.iter().position(|d| d.is_zero()) {
-                return Err(ZeroDenominator {
-                    row: base + i / per_row.max(1),
-                    interaction: i % per_row.max(1),
-                });
-            }
-            let inv = kiln_field::batch_inverse(&dens);
-            for (row, a) in out.chunks_exact_mut(batches).enumerate() {
-                for (j, batch) in plan.batches.iter().enumerate() {
-                    let mut s = BabyBearExt4::ZERO;
-                    for &i in batch {
-                        let k = row * per_row + i;
-                        s += inv[k] * mults[k];
-                    }
-                    a[j] = s;
-                }
-            }
-            Ok(())
+            batch_fractions(plan, base, per_row, &dens, &mults, out)
         })?;
-    // The running sum, and the columns split into coefficients.
+    Ok(aux_columns(&rows, batches, width, n))
+}
+
+/// A task's batch columns: `out[row·batches + j]` = Σ over batch j's interactions of
+/// m/d on that row, from the task's denominators and signed multiplicities (`per_row`
+/// per row, rows from `base`); a zero denominator is an error.
+fn batch_fractions(
+    plan: &LookupPlan,
+    base: usize,
+    per_row: usize,
+    dens: &[BabyBearExt4],
+    mults: &[BabyBear],
+    out: &mut [BabyBearExt4],
+) -> Result<(), ZeroDenominator> {
+    if let Some(i) = dens.iter().position(|d| d.is_zero()) {
+        return Err(ZeroDenominator {
+            row: base + i / per_row.max(1),
+            interaction: i % per_row.max(1),
+        });
+    }
+    let inv = kiln_field::batch_inverse(dens);
+    for (row, a) in out.chunks_exact_mut(plan.batches.len()).enumerate() {
+        for (j, batch) in plan.batches.iter().enumerate() {
+            let mut s = BabyBearExt4::ZERO;
+            for &i in batch {
+                let k = row * per_row + i;
+                s += inv[k] * mults[k];
+            }
+            a[j] = s;
+        }
+    }
+    Ok(())
+}
+
+/// The batch columns (`batches` per row, `n` rows) and their running sum as `width`
+/// BabyBear^4 columns, each as 4 base columns, column-major; and the total.
+fn aux_columns(
+    rows: &[BabyBearExt4],
+    batches: usize,
+    width: usize,
+    n: usize,
+) -> (Vec<BabyBear>, BabyBearExt4) {
     let mut cols = vec![BabyBear::ZERO; 4 * width * n];
     let mut running = BabyBearExt4::ZERO;
     for r in 0..n {
@@ -239,7 +263,7 @@ pub(crate) fn aux_trace(
             cols[(4 * batches + k) * n + r] = running.0[k];
         }
     }
-    Ok((cols, running))
+    (cols, running)
 }
 
 #[cfg(test)]
@@ -358,41 +382,9 @@ mod tests {
                     }
                 }
                 let per_row = dens.len() / count.max(1);
-                if let Some(i) = dens.iter().position(|d| d.is_zero()) {
-                    return Err(ZeroDenominator {
-                        row: base + i / per_row.max(1),
-                        interaction: i % per_row.max(1),
-                    });
-                }
-                let inv = kiln_field::batch_inverse(&dens);
-                for (row, a) in out.chunks_exact_mut(batches).enumerate() {
-                    for (j, batch) in plan.batches.iter().enumerate() {
-                        let mut s = BabyBearExt4::ZERO;
-                        for &i in batch {
-                            let k = row * per_row + i;
-                            s += inv[k] * mults[k];
-                        }
-                        a[j] = s;
-                    }
-                }
-                Ok(())
+                batch_fractions(plan, base, per_row, &dens, &mults, out)
             })?;
-        // The running sum, and the columns split into coefficients.
-        let mut cols = vec![BabyBear::ZERO; 4 * width * n];
-        let mut running = BabyBearExt4::ZERO;
-        for r in 0..n {
-            for j in 0..batches {
-                let a = rows[r * batches + j];
-                running += a;
-                for k in 0..4 {
-                    cols[(4 * j + k) * n + r] = a.0[k];
-                }
-            }
-            for k in 0..4 {
-                cols[(4 * batches + k) * n + r] = running.0[k];
-            }
-        }
-        Ok((cols, running))
+        Ok(aux_columns(&rows, batches, width, n))
     }
 
     /// One column, sent once per row.

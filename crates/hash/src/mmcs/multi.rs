@@ -17,6 +17,7 @@ use core::cmp::Reverse;
 use kiln_field::{BabyBear, Dimensions};
 use serde::{Deserialize, Serialize};
 
+use super::verifier::check_dimensions;
 use super::{BatchOpening, MerkleTreeMmcs};
 use crate::error::VerifyError;
 use crate::params::Digest;
@@ -116,25 +117,7 @@ impl MerkleTreeMmcs {
         rows: &[Vec<Vec<BabyBear>>],
         siblings: &[Digest],
     ) -> Result<(), VerifyError> {
-        if dimensions.is_empty() {
-            return Err(VerifyError::NoMatrices);
-        }
-        if rows.len() != dimensions.len() {
-            return Err(VerifyError::WrongBatchSize {
-                expected: dimensions.len(),
-                got: rows.len(),
-            });
-        }
-        let mut max_height = 0;
-        for (matrix, dims) in dimensions.iter().enumerate() {
-            if !dims.height.is_power_of_two() {
-                return Err(VerifyError::HeightNotPowerOfTwo {
-                    matrix,
-                    height: dims.height,
-                });
-            }
-            max_height = max_height.max(dims.height);
-        }
+        let max_height = check_dimensions(dimensions, rows.len())?;
         let log_max = max_height.trailing_zeros() as usize;
         if let Some(&index) = indices.iter().find(|&&i| i >= max_height) {
             return Err(VerifyError::IndexOutOfBounds { index, max_height });

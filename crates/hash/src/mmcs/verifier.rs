@@ -20,23 +20,8 @@ impl MerkleTreeMmcs {
         opening: &BatchOpening,
     ) -> Result<(), VerifyError> {
         let rows = &opening.opened_rows;
-        if dimensions.is_empty() {
-            return Err(VerifyError::NoMatrices);
-        }
-        if rows.len() != dimensions.len() {
-            return Err(VerifyError::WrongBatchSize {
-                expected: dimensions.len(),
-                got: rows.len(),
-            });
-        }
-        let mut max_height = 0;
+        let max_height = check_dimensions(dimensions, rows.len())?;
         for (matrix, (dims, row)) in dimensions.iter().zip(rows).enumerate() {
-            if !dims.height.is_power_of_two() {
-                return Err(VerifyError::HeightNotPowerOfTwo {
-                    matrix,
-                    height: dims.height,
-                });
-            }
             if row.len() != dims.width {
                 return Err(VerifyError::WrongWidth {
                     matrix,
@@ -44,7 +29,6 @@ impl MerkleTreeMmcs {
                     got: row.len(),
                 });
             }
-            max_height = max_height.max(dims.height);
         }
         if index >= max_height {
             return Err(VerifyError::IndexOutOfBounds { index, max_height });
@@ -90,4 +74,32 @@ impl MerkleTreeMmcs {
             Err(VerifyError::RootMismatch)
         }
     }
+}
+
+/// Checks that there are matrices, `opened` of them opened, each of a power-of-two
+/// height; returns the tallest height.
+pub(super) fn check_dimensions(
+    dimensions: &[Dimensions],
+    opened: usize,
+) -> Result<usize, VerifyError> {
+    if dimensions.is_empty() {
+        return Err(VerifyError::NoMatrices);
+    }
+    if opened != dimensions.len() {
+        return Err(VerifyError::WrongBatchSize {
+            expected: dimensions.len(),
+            got: opened,
+        });
+    }
+    let mut max_height = 0;
+    for (matrix, dims) in dimensions.iter().enumerate() {
+        if !dims.height.is_power_of_two() {
+            return Err(VerifyError::HeightNotPowerOfTwo {
+                matrix,
+                height: dims.height,
+            });
+        }
+        max_height = max_height.max(dims.height);
+    }
+    Ok(max_height)
 }

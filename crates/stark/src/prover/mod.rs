@@ -581,29 +581,14 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
     };
 
     // 1. Main traces (read in place where the backend's buffers are host memory).
-    let mut uploaded = Vec::with_capacity(k);
-    let mut main_ldes = Vec::with_capacity(k);
-    debug_span!("trace commit").in_scope(|| -> Result<(), ProveError> {
-        for (c, trace) in checked.iter().zip(traces) {
-            let copy = match backend.host_buffer(trace) {
-                Some(_) => None,
-                None => Some(debug_span!("upload").in_scope(|| backend.upload(trace.data()))?),
-            };
-            let v = copy
-                .as_ref()
-                .or(backend.host_buffer(trace))
-                .expect("one of the two");
-            main_ldes.push(extend(
-                backend,
-                v,
-                trace.width(),
-                c.log_n,
-                log_blowup,
-                &[LDE_SHIFT],
-            )?);
-            uploaded.push(copy);
-        }
-        Ok(())
+    let uploaded: Vec<Option<B::Buffer<BabyBear>>> = debug_span!("upload").in_scope(|| {
+        traces
+            .iter()
+            .map(|t| match backend.host_buffer(t) {
+                Some(_) => Ok(None),
+                None => backend.upload(t.data()).map(Some),
+            })
+            .collect::<Result<_, _>>()
     })?;
     let main_values: Vec<&B::Buffer<BabyBear>> = uploaded
         .iter()
@@ -611,9 +596,19 @@ fn prove_inner<B: ProverBackend, A: ProverAir>(
         .map(|(copy, trace)| {
             copy.as_ref()
                 .or(backend.host_buffer(trace))
-                .expect("one of the two")
+                .expect("uploaded where the backend has no host buffer")
         })
         .collect();
+    let main_ldes = debug_span!("trace commit").in_scope(|| {
+        checked
+            .iter()
+            .zip(traces)
+            .zip(&main_values)
+            .map(|((c, trace), v)| {
+                extend(backend, v, trace.width(), c.log_n, log_blowup, &[LDE_SHIFT])
+            })
+            .collect::<Result<Vec<_>, ProveError>>()
+    })?;
     let main_tree = debug_span!("trace commit")
         .in_scope(|| commit(backend, &main_ldes.iter().collect::<Vec<_>>()))?;
     let (transcript, [gamma, beta]) = transcript.observe_main(
